@@ -1,0 +1,15 @@
+//! Sessionboard's schema, as `sea-orm-migration` migrations with `up` and `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_users_and_sessions;
+
+/// Every migration of the project, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_users_and_sessions::Migration)]
+    }
+}

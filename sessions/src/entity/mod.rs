@@ -1,0 +1,4 @@
+//! SeaORM entities, one per table; they match the `migrations` crate.
+//! Timestamps are milliseconds since the Unix epoch (UTC).
+pub mod session;
+pub mod user;

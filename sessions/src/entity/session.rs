@@ -1,0 +1,69 @@
+//! A login: active while `ended_at` is null.
+use crate::secret::TokenHash;
+use sea_orm::entity::prelude::*;
+
+/// A row of `sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    /// Internal id, never shown.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Random public id used in pages and requests.
+    #[sea_orm(unique)]
+    pub public_id: String,
+    /// SHA-256 of the token (redacted in `Debug`).
+    #[sea_orm(unique)]
+    pub token_hash: TokenHash,
+    /// Owner.
+    pub user_id: i64,
+    /// Login time.
+    pub created_at: i64,
+    /// Last authenticated request (flushed from memory every few seconds).
+    pub last_seen_at: i64,
+    /// Raw user agent, at most 512 bytes.
+    pub user_agent: String,
+    /// Desktop, Mobile, Tablet, Bot or Other.
+    pub device_type: String,
+    /// Operating system family.
+    pub platform: String,
+    /// Browser family.
+    pub browser_name: String,
+    /// Browser major version.
+    pub browser_version: String,
+    /// Client IP at login.
+    pub login_ip: String,
+    /// Country of `login_ip`.
+    pub login_country_code: Option<String>,
+    /// Client IP of the latest request.
+    pub last_ip: String,
+    /// Country of `last_ip`.
+    pub country_code: Option<String>,
+    /// Page opens in this session.
+    pub pages_visited: i64,
+    /// When the session ended; null while active.
+    pub ended_at: Option<i64>,
+    /// Why it ended (see [`crate::EndReason`]).
+    pub end_reason: Option<String>,
+}
+
+/// Relations of `sessions`.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The owner.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,139 @@
+//! Runs the same store test on SQLite and on PostgreSQL.
+#![allow(dead_code)]
+use chrono::{TimeZone, Utc};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sessions::{GeoIp, ManualClock, SessionStore, StoreConfig, db};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated, empty database with a store on a manual clock.
+pub struct TestDb {
+    pub store: SessionStore,
+    pub clock: Arc<ManualClock>,
+    pub db: DatabaseConnection,
+    _dir: Option<tempfile::TempDir>,
+    pg_schema: Option<(String, String)>,
+}
+
+/// The PostgreSQL database prepared by the test command, or `None` (with a
+/// loud message) when it is not set; under CI that is a failure.
+fn pg_base_url() -> Option<String> {
+    match std::env::var("SESSIONBOARD_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "SESSIONBOARD_TEST_PG_URL is not set: PostgreSQL store tests cannot run in CI"
+                );
+            }
+            eprintln!(
+                "!!! SKIPPING PostgreSQL store test: SESSIONBOARD_TEST_PG_URL is not set (`make test` sets it)"
+            );
+            None
+        }
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub fn test_geoip() -> GeoIp {
+    GeoIp::open(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb"
+    ))
+    .expect("test GeoIP database")
+}
+
+pub async fn setup(backend: Backend) -> Option<TestDb> {
+    setup_with(backend, StoreConfig::default()).await
+}
+
+pub async fn setup_with(backend: Backend, config: StoreConfig) -> Option<TestDb> {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap(),
+    ));
+    let (db, dir, pg_schema) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (db::connect(&url).await.expect("sqlite"), Some(dir), None)
+        }
+        Backend::Postgres => {
+            let base = pg_base_url()?;
+            let schema = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                Utc::now().timestamp_micros()
+            );
+            let admin = db::connect(&base).await.expect("postgres");
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            (
+                db::connect(&url).await.expect("postgres schema"),
+                None,
+                Some((base, schema)),
+            )
+        }
+    };
+    Migrator::up(&db, None).await.expect("migrations");
+    let store = SessionStore::with_clock(db.clone(), config, test_geoip(), clock.clone());
+    Some(TestDb {
+        store,
+        clock,
+        db,
+        _dir: dir,
+        pg_schema,
+    })
+}
+
+impl TestDb {
+    /// Drops the PostgreSQL schema (SQLite's temp dir goes by itself).
+    pub async fn teardown(self) {
+        self.db.close().await.ok();
+        if let Some((base, schema)) = self.pg_schema {
+            let admin = db::connect(&base).await.expect("postgres");
+            admin
+                .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Declares each listed `async fn name(Backend)` as two tests:
+/// `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
