@@ -1,0 +1,79 @@
+//! The live-update stream: server-sent events per signed-in session.
+use crate::web::WebState;
+use app::api::SESSION_COOKIE;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use futures::stream;
+use sessions::{CurrentSession, SessionEvent};
+use std::convert::Infallible;
+use std::time::Duration;
+
+/// How often an open stream re-checks that its session is still valid
+/// (expiry happens without an event).
+const RECHECK: Duration = Duration::from_secs(15);
+
+/// `GET /api/events`: `changed` whenever the account's sessions change,
+/// `signed_out` (then the stream ends) when this very session ends.
+pub async fn events(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    current: Option<Extension<CurrentSession>>,
+) -> Response {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin_ok = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|o| o.trim_end_matches('/').eq_ignore_ascii_case(&state.origin));
+    if fetch_site == Some("cross-site") || !origin_ok {
+        return (StatusCode::FORBIDDEN, "Refused: cross-site event stream.").into_response();
+    }
+    let (Some(Extension(current)), Some(token)) = (
+        current,
+        jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()),
+    ) else {
+        return (StatusCode::UNAUTHORIZED, "Not signed in.").into_response();
+    };
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.reset(); // the request was just authenticated
+    let start = Some((
+        state.store.subscribe(current.user_id),
+        recheck,
+        state,
+        token,
+        current,
+    ));
+    let stream = stream::unfold(start, |st| async move {
+        let (mut sub, mut recheck, state, token, current) = st?;
+        let mut shutdown = state.shutdown.clone();
+        loop {
+            tokio::select! {
+                ev = sub.recv() => match ev {
+                    Some(SessionEvent::Ended { session_id, reason, .. }) if session_id == current.public_id => {
+                        let event = Event::default().event("signed_out").data(reason.as_str());
+                        return Some((Ok::<_, Infallible>(event), None));
+                    }
+                    Some(_) => {
+                        let event = Event::default().event("changed").data("{}");
+                        return Some((Ok(event), Some((sub, recheck, state, token, current))));
+                    }
+                    None => return None,
+                },
+                _ = recheck.tick() => {
+                    if !matches!(state.store.authenticate(&token).await, Ok(Some(_))) {
+                        let event = Event::default().event("signed_out").data("expired");
+                        return Some((Ok(event), None));
+                    }
+                }
+                _ = shutdown.changed() => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}

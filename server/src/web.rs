@@ -1,0 +1,269 @@
+//! The request layers: origin check (CSRF), session tracking, page guards.
+use app::api::SESSION_COOKIE;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use sessions::{RequestFacts, SessionStore, TrustedProxies, resolve_client_ip};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// What the layers need.
+#[derive(Clone)]
+pub struct WebState {
+    pub store: SessionStore,
+    pub trusted: Arc<TrustedProxies>,
+    /// `PUBLIC_ORIGIN`, normalised.
+    pub origin: Arc<str>,
+    /// Becomes `true` on shutdown: live streams end so the server can stop.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+/// The live-update stream's path: authenticated, but not activity.
+pub const EVENTS_PATH: &str = "/api/events";
+
+/// Pages that need a signed-in session.
+const PROTECTED_PAGES: &[&str] = &["/sessions", "/account/password"];
+/// Pages that count as a "page visited" when loaded.
+const PAGES: &[&str] = &["/sessions", "/account/password", "/login", "/register"];
+
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path == "/favicon.svg"
+        || path == "/favicon.ico"
+        || path == "/robots.txt"
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &header::HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The scheme://host[:port] of a URL, lower-cased.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
+}
+
+/// Whether a request that changes state may come from where it says it
+/// comes from. Browsers send `Sec-Fetch-Site`; `same-site` is not enough
+/// (another port on the same host is same-site), so then, and when the
+/// header is absent, `Origin` or `Referer` must be the public origin.
+pub fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    match fetch_site {
+        Some("same-origin") | Some("none") => return true,
+        Some("cross-site") => return false,
+        _ => {}
+    }
+    let claimed = header_str(headers, &header::ORIGIN)
+        .filter(|o| *o != "null")
+        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        .or_else(|| header_str(headers, &header::REFERER).and_then(origin_of));
+    match claimed {
+        Some(o) => o == public_origin,
+        // No browser hints at all: not a browser, so no ambient cookie to abuse
+        // unless the caller chose to send one.
+        None => fetch_site.is_none() && headers.get(header::ORIGIN).is_none(),
+    }
+}
+
+/// Refuses cross-site state-changing requests with 403.
+pub async fn origin_guard(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state && !origin_allowed(req.headers(), &state.origin) {
+        tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Refused: this request came from another site. Reload Sessionboard and try again from its own pages.",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+fn is_page_open(req: &Request) -> bool {
+    if req.method() != Method::GET || !PAGES.contains(&req.uri().path()) {
+        return false;
+    }
+    match req
+        .headers()
+        .get("sec-fetch-dest")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(dest) => dest == "document",
+        None => header_str(req.headers(), &header::ACCEPT).is_some_and(|a| a.contains("text/html")),
+    }
+}
+
+/// Authenticates the session cookie, resolves the client IP, records
+/// activity in memory, and puts `RequestFacts` and `CurrentSession` into the
+/// request for server functions and pages.
+pub async fn track_session(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_static(&path) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let xff: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let fwd: Vec<&str> = headers
+        .get_all(header::FORWARDED)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let ip = resolve_client_ip(peer.ip(), &xff, &fwd, &state.trusted);
+    let facts = RequestFacts {
+        user_agent: header_str(headers, &header::USER_AGENT)
+            .unwrap_or("")
+            .to_owned(),
+        ip,
+    };
+
+    let mut signed_in = false;
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        match state.store.authenticate(cookie.value()).await {
+            Ok(Some(current)) => {
+                if path != EVENTS_PATH {
+                    state
+                        .store
+                        .record_activity(&current, ip, is_page_open(&req));
+                }
+                req.extensions_mut().insert(current);
+                signed_in = true;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = ?e, "session lookup failed");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::CACHE_CONTROL, "no-store")],
+                    "The session database is unavailable. Please try again in a moment.",
+                )
+                    .into_response();
+            }
+        }
+    }
+    req.extensions_mut().insert(facts);
+
+    // Page guards, so that they work without any script.
+    if req.method() == Method::GET {
+        if path == "/" {
+            return no_store(
+                Redirect::to(if signed_in { "/sessions" } else { "/login" }).into_response(),
+            );
+        }
+        if !signed_in && PROTECTED_PAGES.contains(&path.as_str()) {
+            return no_store(Redirect::to("/login").into_response());
+        }
+        if signed_in && (path == "/login" || path == "/register") {
+            return no_store(Redirect::to("/sessions").into_response());
+        }
+    }
+
+    let response = next.run(req).await;
+    no_store(response)
+}
+
+fn no_store(mut response: Response<Body>) -> Response<Body> {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(
+                header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    const ORIGIN: &str = "http://localhost:3000";
+
+    #[test]
+    fn same_origin_passes_cross_site_fails() {
+        assert!(origin_allowed(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ORIGIN
+        ));
+        assert!(!origin_allowed(
+            &headers(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]),
+            ORIGIN
+        ));
+    }
+
+    #[test]
+    fn same_site_other_port_fails() {
+        let h = headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://localhost:4000"),
+        ]);
+        assert!(!origin_allowed(&h, ORIGIN));
+        let h = headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://localhost:3000"),
+        ]);
+        assert!(origin_allowed(&h, ORIGIN));
+        assert!(!origin_allowed(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            ORIGIN
+        ));
+    }
+
+    #[test]
+    fn without_fetch_metadata_origin_or_referer_decides() {
+        assert!(origin_allowed(
+            &headers(&[("origin", "http://LOCALHOST:3000")]),
+            ORIGIN
+        ));
+        assert!(!origin_allowed(
+            &headers(&[("origin", "https://evil.example")]),
+            ORIGIN
+        ));
+        assert!(!origin_allowed(&headers(&[("origin", "null")]), ORIGIN));
+        assert!(origin_allowed(
+            &headers(&[("referer", "http://localhost:3000/sessions?x=1")]),
+            ORIGIN
+        ));
+        assert!(!origin_allowed(
+            &headers(&[("referer", "http://evil.example/x")]),
+            ORIGIN
+        ));
+        // A non-browser client that sends nothing at all.
+        assert!(origin_allowed(&headers(&[]), ORIGIN));
+    }
+
+    #[test]
+    fn origin_parsing() {
+        assert_eq!(
+            origin_of("http://a.b:1/c?d").as_deref(),
+            Some("http://a.b:1")
+        );
+        assert_eq!(origin_of("nonsense"), None);
+    }
+}
