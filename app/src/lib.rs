@@ -10,7 +10,7 @@ pub mod time;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
     hooks::use_location,
     path,
@@ -49,12 +49,14 @@ pub fn App() -> impl IntoView {
             <NavBar/>
             <PageViews/>
             <main id="main">
+                // Async: whole pages in the first response, so that they work
+                // without any script (out-of-order streaming needs one).
                 <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=StaticSegment("") view=pages::Home/>
-                    <Route path=path!("/login") view=pages::Login/>
-                    <Route path=path!("/register") view=pages::Register/>
-                    <Route path=path!("/sessions") view=pages::Sessions/>
-                    <Route path=path!("/account/password") view=pages::ChangePassword/>
+                    <Route path=StaticSegment("") view=pages::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=pages::Login ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=pages::Register ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions") view=pages::Sessions ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=pages::ChangePassword ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -21,9 +21,15 @@ pub fn start(on_change: impl Fn() + Clone + 'static, now: RwSignal<i64>) {
     };
     let changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_change());
     let _ = source.add_event_listener_with_callback("changed", changed.as_ref().unchecked_ref());
-    let signed_out = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        let _ = window().location().set_href("/login?ended=1");
-    });
+    let signed_out =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
+            let target = match e.data().as_string().as_deref() {
+                Some("signed_out") => "/login?signed_out=1",
+                _ => "/login?ended=1",
+            };
+            let _ = window().location().set_href(target);
+        });
     let _ =
         source.add_event_listener_with_callback("signed_out", signed_out.as_ref().unchecked_ref());
     // A refused stream (401) is not retried by the browser: find out why.

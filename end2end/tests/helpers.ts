@@ -1,0 +1,100 @@
+import { APIRequestContext, Browser, BrowserContext, Locator, Page, expect } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+export const UA = {
+  windowsChrome:
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+  iphoneSafari:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+  linuxFirefox: "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+  macSafari:
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15",
+};
+
+let counter = 0;
+/** A username no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}${counter}`.slice(0, 32);
+}
+
+/** A browser context that looks like a given device at a given client IP. */
+export async function device(
+  browser: Browser,
+  userAgent: string,
+  ip?: string,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    userAgent,
+    extraHTTPHeaders: ip ? { "X-Forwarded-For": ip } : {},
+    ...options,
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** Clicks made before hydration are lost: wait for it. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator('body[data-hydrated="true"]').waitFor();
+}
+
+export async function register(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL("**/sessions");
+  await expect(cards(page).first()).toBeVisible();
+}
+
+export async function login(page: Page, username: string, password = PASSWORD, js = true): Promise<void> {
+  await page.goto("/login");
+  if (js) await hydrated(page);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL("**/sessions");
+  await expect(cards(page).first()).toBeVisible();
+}
+
+export function cards(page: Page): Locator {
+  return page.locator("article[data-session-id]");
+}
+
+export function ownCard(page: Page): Locator {
+  return cards(page).filter({ has: page.getByText("This device", { exact: true }) });
+}
+
+export function otherCards(page: Page): Locator {
+  return cards(page).filter({ hasNot: page.getByText("This device", { exact: true }) });
+}
+
+export function field(card: Locator, name: string): Locator {
+  return card.locator(`[data-field="${name}"]`);
+}
+
+/** Logs in over plain HTTP (form post, as a browser without script would). */
+export async function apiLogin(request: APIRequestContext, username: string, password = PASSWORD): Promise<void> {
+  const res = await request.post("/api/login", {
+    form: { username, password },
+    headers: { Accept: "application/json" },
+  });
+  expect(res.status()).toBe(200);
+}
+
+export async function apiRegister(request: APIRequestContext, username: string, password = PASSWORD): Promise<void> {
+  const res = await request.post("/api/register", {
+    form: { username, password, confirm: password },
+    headers: { Accept: "application/json" },
+  });
+  expect(res.status()).toBe(200);
+}
+
+export async function dashboard(request: APIRequestContext): Promise<any> {
+  const res = await request.get("/api/dashboard");
+  expect(res.status()).toBe(200);
+  return res.json();
+}

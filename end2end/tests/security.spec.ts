@@ -1,0 +1,119 @@
+import { test, expect, request as playwrightRequest } from "@playwright/test";
+import {
+  apiLogin, apiRegister, cards, dashboard, device, field, login, otherCards, ownCard, register,
+  uniqueName, UA, PASSWORD,
+} from "./helpers";
+import { BASE_URL } from "../playwright.config";
+
+test("without JavaScript: log in, see cards and terminate through forms", async ({ browser }) => {
+  const user = uniqueName("nojs");
+  const other = await playwrightRequest.newContext({ baseURL: BASE_URL, userAgent: UA.iphoneSafari });
+  await apiRegister(other, user);
+  const { context, page } = await device(browser, UA.linuxFirefox, "81.2.69.142", { javaScriptEnabled: false });
+  await login(page, user, PASSWORD, false);
+  await expect(cards(page)).toHaveCount(2);
+  await expect(field(ownCard(page), "browser")).toHaveText("Firefox 125");
+  await otherCards(page).getByRole("button", { name: "Terminate" }).click();
+  await page.waitForURL("**/sessions?terminated=1");
+  await expect(page.getByText("Session terminated.")).toBeVisible();
+  await expect(cards(page)).toHaveCount(1);
+  expect((await other.get("/api/dashboard")).status()).toBe(401);
+
+  // Errors reach users without script too.
+  await page.goto("/account/password");
+  await page.getByLabel("Current password").fill("wrong password!");
+  await page.getByLabel("New password", { exact: true }).fill("another secret");
+  await page.getByLabel("Repeat new password").fill("another secret");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toHaveText("The current password is wrong.");
+  await other.dispose();
+  await context.close();
+});
+
+test("a cross-site form post to terminate is refused", async ({ browser }) => {
+  const user = uniqueName("csrf");
+  const victim = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(victim, user);
+  const victimId = (await dashboard(victim)).current_id;
+
+  const { context, page } = await device(browser, UA.windowsChrome);
+  await login(page, user);
+  await expect(cards(page)).toHaveCount(2);
+  // A page on another origin of the same host (so the Lax cookie is sent).
+  const evil = "http://localhost:3199/evil.html";
+  await page.route(evil, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<form method="post" action="${BASE_URL}/api/terminate_session">
+               <input name="id" value="${victimId}"><button>Win a prize</button></form>`,
+    }),
+  );
+  await page.goto(evil);
+  const [response] = await Promise.all([
+    page.waitForResponse(`${BASE_URL}/api/terminate_session`),
+    page.getByRole("button", { name: "Win a prize" }).click(),
+  ]);
+  expect(response.status()).toBe(403);
+  await expect(page.getByText("Refused")).toBeVisible();
+  expect((await victim.get("/api/dashboard")).status()).toBe(200);
+  await victim.dispose();
+  await context.close();
+});
+
+test("another account's session id answers like an unknown id", async () => {
+  const alice = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const mallory = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(alice, uniqueName("alice"));
+  await apiRegister(mallory, uniqueName("mallory"));
+  const aliceId = (await dashboard(alice)).current_id;
+
+  const foreign = await mallory.post("/api/terminate_session", { form: { id: aliceId } });
+  const unknown = await mallory.post("/api/terminate_session", { form: { id: "AAAAAAAAAAAAAAAAAAAAAA" } });
+  expect(foreign.status()).toBe(404);
+  expect(unknown.status()).toBe(foreign.status());
+  expect(await unknown.text()).toBe(await foreign.text());
+  expect(await foreign.text()).toContain("does not exist or has already ended");
+  const d = await dashboard(alice);
+  expect(d.cards.map((c: any) => c.id)).toContain(aliceId);
+  await alice.dispose();
+  await mallory.dispose();
+});
+
+test("the current session cannot be terminated through the terminate endpoint", async () => {
+  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(me, uniqueName("self"));
+  const myId = (await dashboard(me)).current_id;
+  const res = await me.post("/api/terminate_session", { form: { id: myId } });
+  expect(res.status()).toBe(409);
+  expect(await res.text()).toContain("You cannot terminate your current session from this page. Use Log out instead.");
+  expect((await me.get("/api/dashboard")).status()).toBe(200);
+  await me.dispose();
+});
+
+test("state-changing server functions refuse GET, and no response carries the token", async () => {
+  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(me, uniqueName("leak"));
+  const token = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!;
+  expect(token.httpOnly).toBe(true);
+  expect(token.secure).toBe(true);
+  expect(token.sameSite).toBe("Lax");
+  expect((await me.get("/api/terminate_session?id=x")).status()).toBeGreaterThanOrEqual(400);
+  expect((await me.get("/api/sign_out_everywhere")).status()).toBeGreaterThanOrEqual(400);
+  for (const path of ["/sessions", "/api/dashboard", "/account/password"]) {
+    const res = await me.get(path);
+    expect(res.headers()["cache-control"]).toBe("no-store");
+    expect(await res.text()).not.toContain(token.value);
+  }
+  await me.dispose();
+});
+
+test("login rotates the token: a cookie from before login is never promoted", async () => {
+  const user = uniqueName("fix");
+  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(me, user);
+  const before = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!.value;
+  await apiLogin(me, user);
+  const after = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!.value;
+  expect(after).not.toBe(before);
+  await me.dispose();
+});

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: installs what the build needs, idempotently.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CARGO_LEPTOS_VERSION="0.3.11"
+BINARYEN_BIN="$ROOT/tools/node_modules/.bin"
+export PATH="$HOME/.cargo/bin:$BINARYEN_BIN:$PATH"
+# cargo-leptos bakes this name into the build; plain cargo commands set it too
+# so that both share compiled artifacts instead of rebuilding each other's.
+export LEPTOS_OUTPUT_NAME=sessionboard
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required but not installed ($2)"; }
+
+# Downloads and unpacks a crate's source from crates.io into .tmp/src.
+fetch_crate() {
+  local name=$1 version=$2 dir="$ROOT/.tmp/src/$1-$2"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$ROOT/.tmp/src"
+    curl -sSfL "https://static.crates.io/crates/$name/$name-$version.crate" | tar xz -C "$ROOT/.tmp/src" \
+      || die "could not download $name $version from crates.io"
+  fi
+  echo "$dir"
+}
+
+ensure_rust() {
+  need cargo "install Rust with rustup"
+  need rustup "install Rust with rustup"
+  need curl "apt-get install curl"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    return
+  fi
+  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (built from source: about 10-17 minutes on 2 cores)"
+  local src
+  src=$(fetch_crate cargo-leptos "$CARGO_LEPTOS_VERSION")
+  # Its lockfile's cargo-util-schemas 0.14.2 needs a newer rustc than 1.95.
+  (cd "$src" && cargo update -q -p cargo-util-schemas --precise 0.14.1 \
+    && cargo install --path . --locked --features no_downloads --root "$HOME/.cargo")
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  [ -n "$want" ] || die "wasm-bindgen is missing from Cargo.lock"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
+    return
+  fi
+  step "Installing wasm-bindgen-cli $want (must match the wasm-bindgen crate; about 3 minutes)"
+  local src
+  src=$(fetch_crate wasm-bindgen-cli "$want")
+  # Its lockfile's webpki-roots 1.0.11 fails to build here; 1.0.10 works.
+  (cd "$src" && cargo update -q -p webpki-roots --precise 1.0.10 \
+    && cargo install --path . --locked --bin wasm-bindgen --root "$HOME/.cargo")
+}
+
+ensure_node_tools() {
+  need npm "apt-get install nodejs npm"
+  if [ ! -x "$BINARYEN_BIN/wasm-opt" ]; then
+    step "Installing wasm-opt (npm binaryen@132, not Debian's older one)"
+    (cd tools && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_node_tools
+}

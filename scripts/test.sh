@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make test`: formatting, clippy, every Rust test (store tests on SQLite and
+# on PostgreSQL), then Playwright end-to-end tests in headless Chromium
+# against a freshly built server on its own port and temporary SQLite file.
+source "$(dirname "$0")/common.sh"
+
+ensure_build_tools
+
+if ! command -v chromium >/dev/null 2>&1; then
+  step "Installing Debian's chromium for the end-to-end tests"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null \
+    || die "could not install chromium with apt-get"
+fi
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "Installing Playwright (npm, no browser download)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (server side, all targets)"
+cargo clippy -p server -p app -p sessions -p migrations --all-targets -- -D warnings
+step "cargo clippy (browser side, wasm32)"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+# A PostgreSQL database of our own for this run, dropped at exit.
+PG_ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+PG_DB="sessionboard_test_$(date +%s)_$$"
+E2E_DB_DIR="$(mktemp -d)"
+export E2E_DB_DIR
+cleanup() {
+  rm -rf "$E2E_DB_DIR"
+  if [ -n "${SESSIONBOARD_TEST_PG_URL:-}" ]; then
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+if ! command -v psql >/dev/null 2>&1; then
+  step "Installing the PostgreSQL client (psql)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq postgresql-client >/dev/null || true
+fi
+if command -v psql >/dev/null 2>&1 && psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then
+  export SESSIONBOARD_TEST_PG_URL="${PG_ADMIN_URL%/*}/$PG_DB"
+  note "PostgreSQL store tests use database $PG_DB"
+else
+  printf '\n\033[1;33m!!! No PostgreSQL answers at %s: the PostgreSQL store tests will be SKIPPED !!!\033[0m\n' "$PG_ADMIN_URL"
+  if [ "${CI:-}" = "true" ]; then die "PostgreSQL is required in CI"; fi
+fi
+
+step "cargo test (unit, store on SQLite and PostgreSQL, server)"
+cargo test -p server -p app -p sessions -p migrations
+
+step "Building the app for the end-to-end tests (debug)"
+cargo leptos build
+
+step "Playwright end-to-end tests (headless Chromium)"
+(cd end2end && npx playwright test)
