@@ -39,19 +39,42 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
+/// Calendar date and time of day (UTC) of a Unix timestamp in milliseconds.
+/// Hand-written (Howard Hinnant's days-from-civil inverse) instead of chrono
+/// so that the WebAssembly stays small; both sides render identical text.
+fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month,
+        day,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
 /// "2026-11-27 14:03 UTC": what the server renders before the browser
 /// switches to the viewer's own time zone.
 pub fn utc_minutes(ms: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+    let (y, mo, d, h, mi, _) = civil(ms);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
 }
 
 /// Exact ISO 8601 timestamp, for `datetime` attributes and hover text.
 pub fn iso(ms: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
+    let (y, mo, d, h, mi, s) = civil(ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
 #[cfg(test)]
@@ -88,5 +111,16 @@ mod tests {
     fn timestamps() {
         assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
         assert_eq!(iso(1_000), "1970-01-01T00:00:01Z");
+        // Leap day, end of year, and agreement with chrono over a wide range.
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_minutes(1_798_761_599_000), "2026-12-31 23:59 UTC");
+        for ms in (-2_000_000_000_000i64..4_000_000_000_000).step_by(7_777_777_777) {
+            let want = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).unwrap();
+            assert_eq!(
+                iso(ms),
+                want.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "{ms}"
+            );
+        }
     }
 }

@@ -64,6 +64,7 @@ test("two devices see each other; terminating one kicks it out live", async ({ b
   expect(r2.headers()["location"]).toBe("/login");
   const r3 = await replay.request.get("/api/whoami");
   expect(await r3.json()).toBeNull();
+  expect((await replay.request.get("/api/events")).status()).toBe(401);
   await replay.close();
 
   // A's history shows B ended, terminated, with a duration.

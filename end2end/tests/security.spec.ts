@@ -117,3 +117,14 @@ test("login rotates the token: a cookie from before login is never promoted", as
   expect(after).not.toBe(before);
   await me.dispose();
 });
+
+test("the live stream authenticates and refuses cross-site origins", async () => {
+  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const stranger = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(me, uniqueName("sse"));
+  expect((await stranger.get("/api/events")).status()).toBe(401);
+  expect((await me.get("/api/events", { headers: { Origin: "http://evil.example" } })).status()).toBe(403);
+  expect((await me.get("/api/events", { headers: { "Sec-Fetch-Site": "cross-site" } })).status()).toBe(403);
+  await me.dispose();
+  await stranger.dispose();
+});

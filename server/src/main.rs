@@ -157,7 +157,9 @@ async fn main() -> anyhow::Result<()> {
         .layer(from_fn_with_state(state.clone(), web::track_session))
         .layer(from_fn_with_state(state.clone(), web::origin_guard))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http());
+        .layer(TraceLayer::new_for_http())
+        // Liveness, outside every layer: also the baseline of the load benchmark.
+        .route("/livez", get(|| async { "ok" }));
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

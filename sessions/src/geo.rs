@@ -133,8 +133,13 @@ impl GeoIp {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase().contains("dbip"))
             .unwrap_or(false);
+        // `make run` keeps DB-IP's licence next to the file it fetched.
+        let licence_beside = path
+            .parent()
+            .is_some_and(|dir| dir.join("DBIP-LICENSE").exists());
         let dbip = described_as_dbip
             || named_dbip
+            || licence_beside
             || meta.database_type.to_ascii_lowercase().contains("dbip");
         Ok(Self {
             reader: Some(reader),

@@ -77,3 +77,13 @@ fn no_database_means_unknown() {
     assert_eq!(geo.locate(ip("81.2.69.142")), Location::Unknown);
     assert_eq!(geo.locate(ip("10.1.2.3")), Location::LocalNetwork);
 }
+
+#[test]
+fn dbip_licence_beside_the_file_means_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("country.mmdb");
+    std::fs::copy(fixture("GeoIP2-Country-Test.mmdb"), &db).unwrap();
+    assert!(!GeoIp::open(&db).unwrap().requires_dbip_attribution());
+    std::fs::write(dir.path().join("DBIP-LICENSE"), "CC BY 4.0").unwrap();
+    assert!(GeoIp::open(&db).unwrap().requires_dbip_attribution());
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Web benchmarks (not part of `make test`): transferred size of the page's
+# wasm + js + css, SSR and session-layer throughput with wrk on loopback, and
+# terminate → kicked-out latency in Chromium. Bounded in time and count.
+source "$(dirname "$0")/common.sh"
+ensure_build_tools
+command -v wrk >/dev/null 2>&1 || { step "Installing wrk (apt)"; apt-get install -y -qq wrk >/dev/null; }
+
+PORT=3200
+BASE="http://localhost:$PORT"
+DIR="$(mktemp -d)"
+trap 'kill $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
+
+step "Release build"
+cargo leptos build --release
+
+step "Starting the release server on $BASE"
+DATABASE_URL="sqlite://$DIR/bench.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
+  PUBLIC_ORIGIN="$BASE" GEOIP_DB=sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb RUST_LOG=warn \
+  target/release/sessionboard & SERVER=$!
+for _ in $(seq 50); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.2; done
+
+step "Transferred size of /sessions' wasm + js + css (gzip, as served)"
+total=0
+for f in sessionboard.wasm sessionboard.js sessionboard.css; do
+  raw=$(stat -c %s "target/site/pkg/$f")
+  gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$BASE/pkg/$f")
+  total=$((total + gz)); printf '    %-20s raw %8d B   gzip %8d B\n' "$f" "$raw" "$gz"
+done
+printf '    total transferred: %d B (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
+
+step "Seeding a user with 20 active sessions and 50 in history"
+USER="bench$$"; JAR="$DIR/jar"
+curl -sf -c "$JAR" -d "username=$USER&password=benchmark-pass&confirm=benchmark-pass" "$BASE/api/register" >/dev/null
+for i in $(seq 30); do
+  j="$DIR/j$i"; curl -sf -c "$j" -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null
+  curl -sf -b "$j" -X POST "$BASE/api/logout" >/dev/null
+done
+for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null; done
+COOKIE=$(awk '$6 == "sb_session" { print $7 }' "$JAR")
+curl -sf -b "sb_session=$COOKIE" "$BASE/api/dashboard" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("    active cards:", len(d["cards"]), " history page rows:", len(d["history"]))'
+
+run_wrk() { wrk -t2 -c16 -d10s --latency "$@" | awk '/Requests\/sec/ { print $2 } /50%/ { print "p50 " $2 }' | paste -sd' '; }
+step "Throughput (wrk -t2 -c16 -d10s, one run each, same invocation)"
+baseline=$(run_wrk "$BASE/livez")
+ping=$(run_wrk -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")
+ssr=$(run_wrk -H "Cookie: sb_session=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
+echo "    /livez (no session layer):          $baseline req/s"
+echo "    /api/ping (authenticated, layer):    $ping req/s"
+echo "    /sessions SSR (20 active, 50 hist):  $ssr req/s"
+b=${baseline%% *}; p=${ping%% *}
+printf '    ratio authenticated/no-layer: %.3f\n' "$(echo "$p/$b" | bc -l)"
+
+step "Terminate → kicked-out latency (Playwright, 20 runs)"
+(cd end2end && BENCH_BASE_URL="$BASE" npx playwright test --config bench/bench.config.ts)
