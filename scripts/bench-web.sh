@@ -40,14 +40,14 @@ for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BA
 COOKIE=$(awk '$6 == "sb_session" { print $7 }' "$JAR")
 curl -sf -b "sb_session=$COOKIE" "$BASE/api/dashboard" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("    active cards:", len(d["cards"]), " history page rows:", len(d["history"]))'
 
-run_wrk() { wrk -t2 -c16 -d10s --latency "$@" | awk '/Requests\/sec/ { print $2 } /50%/ { print "p50 " $2 }' | paste -sd' '; }
+run_wrk() { wrk -t2 -c16 -d10s --latency "$@" | awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } END { print rps " req/s, latency p50 " p50 }'; }
 step "Throughput (wrk -t2 -c16 -d10s, one run each, same invocation)"
 baseline=$(run_wrk "$BASE/livez")
 ping=$(run_wrk -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")
 ssr=$(run_wrk -H "Cookie: sb_session=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
-echo "    /livez (no session layer):          $baseline req/s"
-echo "    /api/ping (authenticated, layer):    $ping req/s"
-echo "    /sessions SSR (20 active, 50 hist):  $ssr req/s"
+echo "    /livez (same handler, no session layer): $baseline"
+echo "    /api/ping (authenticated, session layer): $ping"
+echo "    /sessions SSR (20 active, 50 in history): $ssr"
 b=${baseline%% *}; p=${ping%% *}
 printf '    ratio authenticated/no-layer: %.3f\n' "$(echo "$p/$b" | bc -l)"
 

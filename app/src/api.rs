@@ -150,6 +150,12 @@ pub mod ssr {
         }
     }
 
+    /// Hands the new session's cookie over and goes to the sessions page.
+    pub fn signed_in(store: &SessionStore, token: &SessionToken) {
+        set_session_cookie(token, store.config().max_age.as_secs());
+        leptos_axum::redirect("/sessions");
+    }
+
     /// Removes the session cookie.
     pub fn clear_session_cookie() {
         if let Some(res) = use_context::<ResponseOptions>() {
@@ -208,8 +214,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         .login(&username, &password, &facts)
         .await
         .map_err(|e| fail_store(e, "/login"))?;
-    set_session_cookie(&token, store.config().max_age.as_secs());
-    leptos_axum::redirect("/sessions");
+    signed_in(&store, &token);
     Ok(())
 }
 
@@ -230,8 +235,7 @@ pub async fn register(username: String, password: String, confirm: String) -> Re
         .start_session(user.id, &facts)
         .await
         .map_err(|e| fail_store(e, "/register"))?;
-    set_session_cookie(&token, store.config().max_age.as_secs());
-    leptos_axum::redirect("/sessions");
+    signed_in(&store, &token);
     Ok(())
 }
 

@@ -52,6 +52,10 @@ pub struct Config {
     #[arg(long, env = "ACTIVITY_FLUSH_INTERVAL", default_value = "5s", value_parser = duration)]
     pub activity_flush_interval: Duration,
 
+    /// How long a successful authentication is reused without a database read (0s: never).
+    #[arg(long, env = "AUTH_CACHE_TTL", default_value = "1s", value_parser = duration)]
+    pub auth_cache_ttl: Duration,
+
     /// Failed logins allowed per account within LOGIN_LOCKOUT.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
@@ -98,6 +102,7 @@ impl Config {
             max_age: self.session_max_age,
             history_retention: self.history_retention,
             activity_flush_interval: self.activity_flush_interval,
+            auth_cache_ttl: self.auth_cache_ttl,
             throttle: sessions::ThrottleConfig {
                 max_failures_per_account: self.login_max_failures,
                 max_failures_per_ip: self.login_max_failures_per_ip,

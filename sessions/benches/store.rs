@@ -20,6 +20,8 @@ use tokio::runtime::Runtime;
 const ROWS: u64 = 1_000_000;
 const USERS: u64 = 10_000;
 const BASE_MS: i64 = 1_790_000_000_000;
+/// The user whose sessions are listed.
+const USER: i64 = 3;
 const UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 
 struct Backend {
@@ -67,8 +69,8 @@ async fn postgres() -> Option<Backend> {
     })
 }
 
-/// One million sessions over ten thousand users, inserted with one
-/// statement that both backends accept; every fifth session is active.
+/// One million sessions over ten thousand users (100 each), inserted with
+/// one statement that both backends accept; 20 of each user's are active.
 async fn seed(db: &DatabaseConnection) {
     let started = std::time::Instant::now();
     db.execute_unprepared(&format!(
@@ -85,8 +87,8 @@ async fn seed(db: &DatabaseConnection) {
            country_code, pages_visited, ended_at, end_reason) \
          SELECT 'p' || i, 'h' || i, 1 + (i % {USERS}), {BASE_MS} + i, {BASE_MS} + i, '{UA}', 'Desktop', \
            'Windows', 'Chrome', '124', '81.2.69.142', 'GB', '81.2.69.142', 'GB', i % 7, \
-           CASE WHEN i % 5 = 0 THEN NULL ELSE {BASE_MS} + i + 60000 END, \
-           CASE WHEN i % 5 = 0 THEN NULL ELSE 'signed_out' END \
+           CASE WHEN (i / {USERS}) % 5 = 0 THEN NULL ELSE {BASE_MS} + i + 60000 END, \
+           CASE WHEN (i / {USERS}) % 5 = 0 THEN NULL ELSE 'signed_out' END \
          FROM n"
     ))
     .await
@@ -108,6 +110,17 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
         backend.db.clone(),
         StoreConfig::default(),
         GeoIp::disabled(),
+        clock.clone(),
+    );
+    // The same store without the authentication cache: every call reads the database.
+    let uncached_config = StoreConfig {
+        auth_cache_ttl: Duration::ZERO,
+        ..StoreConfig::default()
+    };
+    let uncached = SessionStore::with_clock(
+        backend.db.clone(),
+        uncached_config,
+        GeoIp::disabled(),
         clock,
     );
     let facts = RequestFacts {
@@ -127,7 +140,16 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
         b.to_async(rt)
             .iter(|| async { store.db().execute_unprepared("SELECT 1").await.unwrap() })
     });
-    g.bench_function("authenticate", |b| {
+    g.bench_function("authenticate_uncached", |b| {
+        b.to_async(rt).iter(|| async {
+            uncached
+                .authenticate(token.expose_secret())
+                .await
+                .unwrap()
+                .unwrap()
+        })
+    });
+    g.bench_function("authenticate_cached", |b| {
         b.to_async(rt).iter(|| async {
             store
                 .authenticate(token.expose_secret())
@@ -160,13 +182,13 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
     });
     g.bench_function("list_active_1M_rows", |b| {
         b.to_async(rt)
-            .iter(|| async { store.list_active_sessions(3).await.unwrap() })
+            .iter(|| async { store.list_active_sessions(USER).await.unwrap() })
     });
     g.bench_function("history_first_page_1M_rows", |b| {
         b.to_async(rt).iter(|| async {
             store
                 .session_history(
-                    3,
+                    USER,
                     &HistoryQuery {
                         limit: 10,
                         ..Default::default()
@@ -178,7 +200,7 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
     });
     g.finish();
     assert_eq!(
-        rt.block_on(store.list_active_sessions(3)).unwrap().len(),
+        rt.block_on(store.list_active_sessions(USER)).unwrap().len(),
         (ROWS / USERS / 5) as usize
     );
 

@@ -5,11 +5,12 @@ use crate::clock::{Clock, SystemClock, from_ms, to_ms};
 use crate::entity::{session, user};
 use crate::events::{EventHub, SessionEvent, UserEvents};
 use crate::geo::{GeoIp, Location, is_local};
-use crate::secret::{PasswordHash, SessionToken, new_public_id};
+use crate::secret::{PasswordHash, SessionToken, TokenHash, new_public_id};
 use crate::throttle::{LoginThrottle, ThrottleConfig};
 use crate::view::{EndReason, SessionView};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
+use moka::sync::Cache;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -32,6 +33,11 @@ pub struct StoreConfig {
     pub history_retention: Duration,
     /// Pending activity is written at most this often (default 5 s).
     pub activity_flush_interval: Duration,
+    /// How long a successful authentication is reused without a database
+    /// read (default 1 s; zero disables). Sessions ended through this store
+    /// are dropped from it at once; the TTL only bounds how late another
+    /// server sharing the database notices an end.
+    pub auth_cache_ttl: Duration,
     /// Failed-login limits.
     pub throttle: ThrottleConfig,
 }
@@ -44,6 +50,7 @@ impl Default for StoreConfig {
             max_age: Duration::from_secs(30 * DAY),
             history_retention: Duration::from_secs(90 * DAY),
             activity_flush_interval: Duration::from_secs(5),
+            auth_cache_ttl: Duration::from_secs(1),
             throttle: ThrottleConfig::default(),
         }
     }
@@ -151,6 +158,17 @@ struct Inner {
     events: EventHub,
     activity: ActivityBuffer,
     throttle: LoginThrottle,
+    auth_cache: Option<Cache<TokenHash, Arc<CachedAuth>>>,
+    /// Hashes of sessions ended lately: an authentication that read the row
+    /// just before it ended must not be reused from the cache.
+    recently_ended: Cache<TokenHash, ()>,
+}
+
+/// A recent successful authentication.
+struct CachedAuth {
+    current: CurrentSession,
+    created_at: i64,
+    last_seen_at: i64,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -230,6 +248,16 @@ impl SessionStore {
                 agents: UserAgentClassifier::global(),
                 events: EventHub::default(),
                 activity: ActivityBuffer::default(),
+                auth_cache: (!config.auth_cache_ttl.is_zero()).then(|| {
+                    Cache::builder()
+                        .max_capacity(100_000)
+                        .time_to_live(config.auth_cache_ttl)
+                        .build()
+                }),
+                recently_ended: Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(config.auth_cache_ttl * 2 + Duration::from_secs(1))
+                    .build(),
             }),
         }
     }
@@ -480,8 +508,12 @@ impl SessionStore {
         let Some(token) = SessionToken::parse(token) else {
             return Ok(None);
         };
+        let hash = token.hash();
+        if let Some(hit) = self.cached_auth(&hash) {
+            return Ok(Some(hit));
+        }
         let found = session::Entity::find()
-            .filter(session::Column::TokenHash.eq(token.hash()))
+            .filter(session::Column::TokenHash.eq(hash.clone()))
             .find_also_related(user::Entity)
             .one(&self.inner.db)
             .await?;
@@ -505,13 +537,40 @@ impl SessionStore {
             self.announce_ended(&ended, EndReason::Expired);
             return Ok(None);
         }
-        Ok(Some(CurrentSession {
+        let current = CurrentSession {
             row_id: row.id,
             public_id: row.public_id,
             user_id: row.user_id,
             username: owner.username,
             created_at: from_ms(row.created_at),
-        }))
+        };
+        if let Some(cache) = &self.inner.auth_cache {
+            cache.insert(
+                hash,
+                Arc::new(CachedAuth {
+                    current: current.clone(),
+                    created_at: row.created_at,
+                    last_seen_at: row.last_seen_at,
+                }),
+            );
+        }
+        Ok(Some(current))
+    }
+
+    /// A cached authentication that is still valid: not ended since, and
+    /// within its timeouts (otherwise the database path decides and ends it).
+    fn cached_auth(&self, hash: &TokenHash) -> Option<CurrentSession> {
+        let hit = self.inner.auth_cache.as_ref()?.get(hash)?;
+        if self.inner.recently_ended.contains_key(hash) {
+            return None;
+        }
+        let pending = self
+            .inner
+            .activity
+            .peek(hit.current.row_id)
+            .map(|p| p.last_seen_ms);
+        let last_seen = std::cmp::max(hit.last_seen_at, pending.unwrap_or(0));
+        (self.now_ms() < self.expiry(hit.created_at, last_seen)).then(|| hit.current.clone())
     }
 
     fn expiry(&self, created_at: i64, last_seen_at: i64) -> i64 {
@@ -841,6 +900,10 @@ impl SessionStore {
 
     fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
         for row in rows {
+            self.inner.recently_ended.insert(row.token_hash.clone(), ());
+            if let Some(cache) = &self.inner.auth_cache {
+                cache.invalidate(&row.token_hash);
+            }
             self.inner.activity.discard(row.id);
             self.inner.events.publish(SessionEvent::Ended {
                 user_id: row.user_id,

@@ -47,6 +47,14 @@ async fn login(
     (token, current)
 }
 
+async fn is_active(store: &SessionStore, token: &SessionToken) -> bool {
+    store
+        .authenticate(token.expose_secret())
+        .await
+        .unwrap()
+        .is_some()
+}
+
 async fn count_rows(t: &TestDb) -> usize {
     session::Entity::find().all(&t.db).await.unwrap().len()
 }
@@ -147,13 +155,7 @@ async fn authenticate_accepts_only_valid_tokens(b: Backend) {
         before,
         "authenticate must never create rows"
     );
-    assert!(
-        t.store
-            .authenticate(token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &token).await);
     t.teardown().await;
 }
 
@@ -164,27 +166,15 @@ async fn idle_timeout_expires_session(b: Backend) {
     let idle = t.store.config().idle_timeout;
     t.clock
         .advance(ChronoDuration::from_std(idle).unwrap() - ChronoDuration::seconds(1));
-    assert!(
-        t.store
-            .authenticate(token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &token).await);
     t.clock.advance(ChronoDuration::seconds(2));
-    assert_eq!(
-        t.store.authenticate(token.expose_secret()).await.unwrap(),
-        None
-    );
+    assert!(!is_active(&t.store, &token).await);
     let row = row_of(&t, &current.public_id).await;
     assert_eq!(row.end_reason.as_deref(), Some("expired"));
     assert!(row.ended_at.is_some());
     // Expired stays expired, even if the clock were turned back.
     t.clock.advance(ChronoDuration::days(-30));
-    assert_eq!(
-        t.store.authenticate(token.expose_secret()).await.unwrap(),
-        None
-    );
+    assert!(!is_active(&t.store, &token).await);
     t.teardown().await;
 }
 
@@ -206,10 +196,7 @@ async fn absolute_lifetime_expires_active_session(b: Backend) {
         t.store.flush_activity().await.unwrap();
     }
     t.clock.advance(ChronoDuration::days(1));
-    assert_eq!(
-        t.store.authenticate(token.expose_secret()).await.unwrap(),
-        None
-    );
+    assert!(!is_active(&t.store, &token).await);
     let row = row_of(&t, &current.public_id).await;
     assert_eq!(row.end_reason.as_deref(), Some("expired"));
     assert_eq!(row.pages_visited, 29);
@@ -247,26 +234,14 @@ async fn terminate_follows_the_rules(b: Backend) {
     assert!(matches!(foreign, StoreError::SessionNotFound));
     assert!(matches!(unknown, StoreError::SessionNotFound));
     assert_eq!(foreign.to_string(), unknown.to_string());
-    assert!(
-        t.store
-            .authenticate(m_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &m_token).await);
     assert_eq!(row_of(&t, &m1.public_id).await.ended_at, None);
 
     // A real terminate: at once, and only that session.
     let mut events = t.store.subscribe(alice);
     let ended = t.store.terminate_session(&a1, &a2.public_id).await.unwrap();
     assert_eq!(ended.end_reason, Some(EndReason::Terminated));
-    assert_eq!(
-        t.store
-            .authenticate(a2_token.expose_secret())
-            .await
-            .unwrap(),
-        None
-    );
+    assert!(!is_active(&t.store, &a2_token).await);
     assert_eq!(
         row_of(&t, &a2.public_id).await.end_reason.as_deref(),
         Some("terminated")
@@ -312,25 +287,10 @@ async fn terminate_others_ends_all_but_current(b: Backend) {
     assert_eq!(t.store.count_other_sessions(&current).await.unwrap(), 4);
     assert_eq!(t.store.terminate_other_sessions(&current).await.unwrap(), 4);
     assert_eq!(t.store.terminate_other_sessions(&current).await.unwrap(), 0);
-    assert!(
-        t.store
-            .authenticate(cur_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        t.store
-            .authenticate(bob_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &cur_token).await);
+    assert!(is_active(&t.store, &bob_token).await);
     for (token, s) in &others {
-        assert_eq!(
-            t.store.authenticate(token.expose_secret()).await.unwrap(),
-            None
-        );
+        assert!(!is_active(&t.store, &token).await);
         assert_eq!(
             row_of(&t, &s.public_id).await.end_reason.as_deref(),
             Some("signed_out_everywhere")
@@ -375,10 +335,7 @@ async fn activity_races_never_resurrect(b: Backend) {
             Some("terminated"),
             "round {round}"
         );
-        assert_eq!(
-            t.store.authenticate(token.expose_secret()).await.unwrap(),
-            None
-        );
+        assert!(!is_active(&t.store, &token).await);
     }
     // Only the keeper is active after all of that.
     assert_eq!(t.store.list_active_sessions(alice).await.unwrap().len(), 1);
@@ -635,33 +592,15 @@ async fn password_change_signs_out_other_devices(b: Backend) {
             .unwrap_err(),
         StoreError::WrongPassword
     ));
-    assert!(
-        t.store
-            .authenticate(other_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &other_token).await);
     let ended = t
         .store
         .change_password(&current, "correct horse battery", "new password 1", true)
         .await
         .unwrap();
     assert_eq!(ended, 1);
-    assert!(
-        t.store
-            .authenticate(cur_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(
-        t.store
-            .authenticate(other_token.expose_secret())
-            .await
-            .unwrap(),
-        None
-    );
+    assert!(is_active(&t.store, &cur_token).await);
+    assert!(!is_active(&t.store, &other_token).await);
     assert_eq!(
         row_of(&t, &other.public_id).await.end_reason.as_deref(),
         Some("password_changed")
@@ -688,13 +627,7 @@ async fn password_change_signs_out_other_devices(b: Backend) {
             .unwrap(),
         0
     );
-    assert!(
-        t.store
-            .authenticate(third_token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_active(&t.store, &third_token).await);
     t.teardown().await;
 }
 
@@ -758,6 +691,46 @@ async fn pruning_expires_stale_and_deletes_old_history(b: Backend) {
     t.teardown().await;
 }
 
+/// Two servers on one database: an end through one is seen by the other
+/// once its authentication cache entry (1 s by default) has lapsed.
+async fn another_server_sees_an_end_within_the_cache_ttl(b: Backend) {
+    let config = StoreConfig {
+        auth_cache_ttl: Duration::from_millis(300),
+        ..StoreConfig::default()
+    };
+    let Some(t) = setup_with(b, config).await else {
+        return;
+    };
+    let other_server =
+        SessionStore::with_clock(t.db.clone(), config, common::test_geoip(), t.clock.clone());
+    let alice = user(&t.store, "alice").await;
+    let (_, keeper) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let (token, victim) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
+    assert!(
+        other_server
+            .authenticate(token.expose_secret())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    t.store
+        .terminate_session(&keeper, &victim.public_id)
+        .await
+        .unwrap();
+    // This server: at once.
+    assert!(!is_active(&t.store, &token).await);
+    // The other one: after its cache entry lapses.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        other_server
+            .authenticate(token.expose_secret())
+            .await
+            .unwrap(),
+        None
+    );
+    t.teardown().await;
+}
+
 on_both_backends!(
     tokens_are_unique_and_only_hashes_are_stored,
     authenticate_accepts_only_valid_tokens,
@@ -772,4 +745,5 @@ on_both_backends!(
     password_change_signs_out_other_devices,
     events_reach_only_the_owner,
     pruning_expires_stale_and_deletes_old_history,
+    another_server_sees_an_end_within_the_cache_ttl,
 );
