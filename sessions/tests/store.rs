@@ -290,7 +290,7 @@ async fn terminate_others_ends_all_but_current(b: Backend) {
     assert!(is_active(&t.store, &cur_token).await);
     assert!(is_active(&t.store, &bob_token).await);
     for (token, s) in &others {
-        assert!(!is_active(&t.store, &token).await);
+        assert!(!is_active(&t.store, token).await);
         assert_eq!(
             row_of(&t, &s.public_id).await.end_reason.as_deref(),
             Some("signed_out_everywhere")
