@@ -65,40 +65,40 @@ pub async fn seed(
     let laptop = login(WIN_CHROME, "81.2.69.142").await?;
     browse(&laptop, "81.2.69.142", 3);
     store.flush_activity().await?;
-    at(Duration::days(-25));
+    at(Duration::days(-25) - Duration::hours(3));
     store.prune_history().await?;
 
     // A password change from the phone signs out the Linux desktop.
-    at(Duration::days(-12));
+    at(Duration::days(-12) - Duration::hours(6));
     let desktop = login(LINUX_FIREFOX, "216.160.83.56").await?;
     browse(&desktop, "216.160.83.56", 7);
     let phone = login(ANDROID_PHONE, "89.160.20.128").await?;
-    at(Duration::days(-12) + Duration::hours(2));
+    at(Duration::days(-12) - Duration::hours(4));
     store.flush_activity().await?;
     store
         .change_password(&phone, PASSWORD, PASSWORD, true)
         .await?;
-    at(Duration::days(-11));
+    at(Duration::days(-11) - Duration::minutes(95));
     browse(&phone, "89.160.20.128", 4);
     store.end_session(&phone, EndReason::SignedOut).await?;
 
     // "Sign out everywhere" from the tablet ends the office PC.
-    at(Duration::days(-6));
+    at(Duration::days(-6) - Duration::hours(2) - Duration::minutes(17));
     let office = login(WIN_EDGE, "2.125.160.216").await?;
     browse(&office, "2.125.160.216", 5);
     let tablet = login(ANDROID_TABLET, "89.160.20.128").await?;
     store.flush_activity().await?;
-    at(Duration::days(-5));
+    at(Duration::days(-5) + Duration::hours(4));
     store.terminate_other_sessions(&tablet).await?;
 
     // The Mac terminates a script that logged in with the password.
-    at(Duration::days(-3));
+    at(Duration::days(-3) - Duration::hours(7) - Duration::minutes(41));
     let mac = login(MAC_SAFARI, "216.160.83.56").await?;
-    at(Duration::days(-2));
+    at(Duration::days(-2) + Duration::minutes(23));
     let script = login(CURL, "8.8.8.8").await?;
     browse(&script, "8.8.8.8", 2);
     store.flush_activity().await?;
-    at(Duration::days(-1));
+    at(Duration::days(-1) - Duration::hours(2) - Duration::minutes(8));
     store.terminate_session(&mac, &script.public_id).await?;
     let iphone = login(IPHONE, "2001:218::1").await?;
 
