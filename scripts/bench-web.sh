@@ -40,16 +40,20 @@ for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BA
 COOKIE=$(awk '$6 == "sb_session" { print $7 }' "$JAR")
 curl -sf -b "sb_session=$COOKIE" "$BASE/api/dashboard" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("    active cards:", len(d["cards"]), " history page rows:", len(d["history"]))'
 
-run_wrk() { wrk -t2 -c16 -d10s --latency "$@" | awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } END { print rps " req/s, latency p50 " p50 }'; }
-step "Throughput (wrk -t2 -c16 -d10s, one run each, same invocation)"
-baseline=$(run_wrk "$BASE/livez")
-ping=$(run_wrk -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")
-ssr=$(run_wrk -H "Cookie: sb_session=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
-echo "    /livez (same handler, no session layer): $baseline"
-echo "    /api/ping (authenticated, session layer): $ping"
-echo "    /sessions SSR (20 active, 50 in history): $ssr"
-b=${baseline%% *}; p=${ping%% *}
-printf '    ratio authenticated/no-layer: %.3f\n' "$(echo "$p/$b" | bc -l)"
+rps() { wrk -t2 -c16 -d5s "$@" | awk '/Requests\/sec/ { print $2 }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+step "Throughput (wrk -t2 -c16 -d5s; baseline and subject alternate, 3 rounds, medians)"
+base=(); auth=()
+for round in 1 2 3; do
+  base+=("$(rps "$BASE/livez")")
+  auth+=("$(rps -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")")
+done
+ssr=$(rps -H "Cookie: sb_session=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
+echo "    /livez (same handler, no session layer):  ${base[*]} req/s, median $(median "${base[@]}")"
+echo "    /api/ping (authenticated, session layer): ${auth[*]} req/s, median $(median "${auth[@]}")"
+echo "    /sessions SSR (20 active, 50 in history): $ssr req/s"
+printf '    ratio of medians, authenticated / no session layer: %.3f\n' \
+  "$(echo "$(median "${auth[@]}") / $(median "${base[@]}")" | bc -l)"
 
 step "Terminate → kicked-out latency (Playwright, 20 runs)"
 (cd end2end && BENCH_BASE_URL="$BASE" npx playwright test --config bench/bench.config.ts)

@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$BINARYEN_BIN:$PATH"
 # so that both share compiled artifacts instead of rebuilding each other's.
 export LEPTOS_OUTPUT_NAME=sessionboard
 
-step() { printf '\n\033[1;34m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+step() { printf '\n\033[1;34m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 note() { printf '    %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 

@@ -75,6 +75,11 @@ impl ActivityBuffer {
         self.map().remove(&row_id);
     }
 
+    /// The pending last-seen time alone (no copy of the rest): the hot path.
+    pub fn last_seen(&self, row_id: i64) -> Option<i64> {
+        self.map().get(&row_id).map(|p| p.last_seen_ms)
+    }
+
     pub fn peek(&self, row_id: i64) -> Option<Pending> {
         self.map().get(&row_id).cloned()
     }

@@ -523,7 +523,7 @@ impl SessionStore {
         if row.ended_at.is_some() {
             return Ok(None);
         }
-        let pending_seen = self.inner.activity.peek(row.id).map(|p| p.last_seen_ms);
+        let pending_seen = self.inner.activity.last_seen(row.id);
         let last_seen = std::cmp::max(row.last_seen_at, pending_seen.unwrap_or(0));
         let expires_at = self.expiry(row.created_at, last_seen);
         if self.now_ms() >= expires_at {
@@ -564,11 +564,7 @@ impl SessionStore {
         if self.inner.recently_ended.contains_key(hash) {
             return None;
         }
-        let pending = self
-            .inner
-            .activity
-            .peek(hit.current.row_id)
-            .map(|p| p.last_seen_ms);
+        let pending = self.inner.activity.last_seen(hit.current.row_id);
         let last_seen = std::cmp::max(hit.last_seen_at, pending.unwrap_or(0));
         (self.now_ms() < self.expiry(hit.created_at, last_seen)).then(|| hit.current.clone())
     }
