@@ -1,15 +1,14 @@
 //! The live-update stream: server-sent events per signed-in session.
 use crate::web::WebState;
-use app::api::SESSION_COOKIE;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 use futures::stream;
 use sessions::{CurrentSession, SessionEvent};
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How often an open stream re-checks that its session is still valid
@@ -19,9 +18,8 @@ const RECHECK: Duration = Duration::from_secs(15);
 /// `GET /api/events`: `changed` whenever the account's sessions change,
 /// `signed_out` (then the stream ends) when this very session ends.
 pub async fn events(
-    State(state): State<WebState>,
+    State(state): State<Arc<WebState>>,
     headers: HeaderMap,
-    jar: CookieJar,
     current: Option<Extension<CurrentSession>>,
 ) -> Response {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -32,10 +30,8 @@ pub async fn events(
     if fetch_site == Some("cross-site") || !origin_ok {
         return (StatusCode::FORBIDDEN, "Refused: cross-site event stream.").into_response();
     }
-    let (Some(Extension(current)), Some(token)) = (
-        current,
-        jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()),
-    ) else {
+    let (Some(Extension(current)), Some(token)) = (current, crate::web::session_cookie(&headers))
+    else {
         return (StatusCode::UNAUTHORIZED, "Not signed in.").into_response();
     };
     let mut recheck = tokio::time::interval(RECHECK);

@@ -130,12 +130,13 @@ async fn main() -> anyhow::Result<()> {
     let background = store.spawn_background_tasks();
     let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
-    let state = WebState {
+    // Shared behind one Arc: the layers clone their state on every request.
+    let state = Arc::new(WebState {
         store: store.clone(),
-        trusted: Arc::new(trusted),
+        trusted,
         origin: config.origin().into(),
         shutdown: shutdown_rx,
-    };
+    });
 
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.site_addr;
@@ -147,8 +148,6 @@ async fn main() -> anyhow::Result<()> {
             web::EVENTS_PATH,
             get(live::events).with_state(state.clone()),
         )
-        // A trivial route behind the session layer (the load benchmark's subject).
-        .route("/api/ping", get(ping))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -160,6 +159,8 @@ async fn main() -> anyhow::Result<()> {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
+        // A trivial route behind the session layer (the load benchmark's subject).
+        .route("/api/ping", get(ping))
         .layer(from_fn_with_state(state.clone(), web::track_session))
         // Liveness without the session layer: also the load benchmark's baseline
         // for /api/ping, which is the same handler behind it.

@@ -5,16 +5,15 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
 use sessions::{RequestFacts, SessionStore, TrustedProxies, resolve_client_ip};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// What the layers need.
-#[derive(Clone)]
 pub struct WebState {
     pub store: SessionStore,
-    pub trusted: Arc<TrustedProxies>,
+    pub trusted: TrustedProxies,
     /// `PUBLIC_ORIGIN`, normalised.
     pub origin: Arc<str>,
     /// Becomes `true` on shutdown: live streams end so the server can stop.
@@ -75,7 +74,11 @@ pub fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
 }
 
 /// Refuses cross-site state-changing requests with 403.
-pub async fn origin_guard(State(state): State<WebState>, req: Request, next: Next) -> Response {
+pub async fn origin_guard(
+    State(state): State<Arc<WebState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && !origin_allowed(req.headers(), &state.origin) {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
@@ -107,9 +110,8 @@ fn is_page_open(req: &Request) -> bool {
 /// activity in memory, and puts `RequestFacts` and `CurrentSession` into the
 /// request for server functions and pages.
 pub async fn track_session(
-    State(state): State<WebState>,
+    State(state): State<Arc<WebState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    jar: CookieJar,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -118,17 +120,20 @@ pub async fn track_session(
         return next.run(req).await;
     }
     let headers = req.headers();
-    let xff: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    let fwd: Vec<&str> = headers
-        .get_all(header::FORWARDED)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    let ip = resolve_client_ip(peer.ip(), &xff, &fwd, &state.trusted);
+    // Forwarding headers only matter behind a trusted proxy: skip them otherwise.
+    let ip = if state.trusted.contains(peer.ip()) {
+        let values = |name| {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+        };
+        let (xff, fwd) = (values("x-forwarded-for"), values("forwarded"));
+        resolve_client_ip(peer.ip(), &xff, &fwd, &state.trusted)
+    } else {
+        sessions::client_ip::canonical(peer.ip())
+    };
     let facts = RequestFacts {
         user_agent: header_str(headers, &header::USER_AGENT)
             .unwrap_or("")
@@ -137,8 +142,8 @@ pub async fn track_session(
     };
 
     let mut signed_in = false;
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        match state.store.authenticate(cookie.value()).await {
+    if let Some(token) = session_cookie(req.headers()) {
+        match state.store.authenticate(&token).await {
             Ok(Some(current)) => {
                 if path != EVENTS_PATH {
                     state
@@ -179,6 +184,19 @@ pub async fn track_session(
 
     let response = next.run(req).await;
     no_store(response)
+}
+
+/// The session cookie's value, read without building a whole cookie jar
+/// (this runs on every request).
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
 }
 
 fn no_store(mut response: Response<Body>) -> Response<Body> {
@@ -256,6 +274,14 @@ mod tests {
         ));
         // A non-browser client that sends nothing at all.
         assert!(origin_allowed(&headers(&[]), ORIGIN));
+    }
+
+    #[test]
+    fn session_cookie_is_found_among_others() {
+        let h = headers(&[("cookie", "a=1; sb_session=tok; b=2")]);
+        assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
+        assert_eq!(session_cookie(&headers(&[("cookie", "a=1")])), None);
+        assert_eq!(session_cookie(&headers(&[])), None);
     }
 
     #[test]

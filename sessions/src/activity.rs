@@ -1,5 +1,6 @@
 //! Activity accumulated in memory and written at most once per interval.
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 
 /// What one session did since the last flush.
@@ -9,7 +10,7 @@ pub(crate) struct Pending {
     pub public_id: String,
     pub pages: i64,
     pub last_seen_ms: i64,
-    pub ip: String,
+    pub ip: IpAddr,
 }
 
 /// Pending activity by session row id.
@@ -28,7 +29,7 @@ impl ActivityBuffer {
         user_id: i64,
         public_id: &str,
         at_ms: i64,
-        ip: String,
+        ip: IpAddr,
         page: bool,
     ) {
         let mut map = self.map();
@@ -37,7 +38,7 @@ impl ActivityBuffer {
             public_id: public_id.to_owned(),
             pages: 0,
             last_seen_ms: at_ms,
-            ip: ip.clone(),
+            ip,
         });
         entry.pages += i64::from(page);
         if at_ms >= entry.last_seen_ms {
@@ -94,26 +95,24 @@ impl ActivityBuffer {
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn coalesces_and_restores_without_loss() {
         let buf = ActivityBuffer::default();
-        buf.record(1, 9, "p", 100, "1.1.1.1".into(), true);
-        buf.record(1, 9, "p", 200, "2.2.2.2".into(), true);
-        buf.record(1, 9, "p", 150, "3.3.3.3".into(), false);
+        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true);
+        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true);
+        buf.record(1, 9, "p", 150, ip("3.3.3.3"), false);
         let batch = buf.take();
         assert_eq!(buf.len(), 0);
         let p = &batch[&1];
-        assert_eq!(
-            (p.pages, p.last_seen_ms, p.ip.as_str()),
-            (2, 200, "2.2.2.2")
-        );
-        buf.record(1, 9, "p", 300, "4.4.4.4".into(), true);
+        assert_eq!((p.pages, p.last_seen_ms, p.ip), (2, 200, ip("2.2.2.2")));
+        buf.record(1, 9, "p", 300, ip("4.4.4.4"), true);
         buf.restore(batch);
         let p = buf.peek(1).unwrap();
-        assert_eq!(
-            (p.pages, p.last_seen_ms, p.ip.as_str()),
-            (3, 300, "4.4.4.4")
-        );
+        assert_eq!((p.pages, p.last_seen_ms, p.ip), (3, 300, ip("4.4.4.4")));
         buf.discard(1);
         assert!(buf.peek(1).is_none());
     }

@@ -585,7 +585,7 @@ impl SessionStore {
             current.user_id,
             &current.public_id,
             self.now_ms(),
-            crate::client_ip::canonical(ip).to_string(),
+            crate::client_ip::canonical(ip),
             page_open,
         );
     }
@@ -622,8 +622,7 @@ impl SessionStore {
         let txn = self.inner.db.begin_with_options(immediate()).await?;
         let mut updated = Vec::with_capacity(batch.len());
         for (row_id, p) in batch {
-            let ip = p.ip.parse::<IpAddr>().ok();
-            let country = ip.and_then(|ip| self.country_of(ip));
+            let country = self.country_of(p.ip);
             let rows = session::Entity::update_many()
                 .col_expr(
                     session::Column::PagesVisited,
@@ -638,7 +637,7 @@ impl SessionStore {
                     .finally(Expr::col(session::Column::LastSeenAt))
                     .into(),
                 )
-                .col_expr(session::Column::LastIp, Expr::value(p.ip.clone()))
+                .col_expr(session::Column::LastIp, Expr::value(p.ip.to_string()))
                 .col_expr(session::Column::CountryCode, Expr::value(country))
                 .filter(session::Column::Id.eq(*row_id))
                 .filter(session::Column::EndedAt.is_null())
@@ -672,10 +671,8 @@ impl SessionStore {
                     view.pages_visited += p.pages;
                     if p.last_seen_ms > row.last_seen_at {
                         view.last_seen_at = from_ms(p.last_seen_ms);
-                        if let Ok(ip) = p.ip.parse::<IpAddr>() {
-                            view.location = self.location_of(ip);
-                            view.ip = p.ip;
-                        }
+                        view.location = self.location_of(p.ip);
+                        view.ip = p.ip.to_string();
                     }
                 }
                 view
