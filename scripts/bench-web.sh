@@ -42,9 +42,9 @@ curl -sf -b "sb_session=$COOKIE" "$BASE/api/dashboard" | python3 -c 'import json
 
 rps() { wrk -t2 -c16 -d5s "$@" | awk '/Requests\/sec/ { print $2 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-step "Throughput (wrk -t2 -c16 -d5s; baseline and subject alternate, 3 rounds, medians)"
+step "Throughput (wrk -t2 -c16 -d5s; baseline and subject alternate, 5 rounds, medians)"
 base=(); auth=()
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   base+=("$(rps "$BASE/livez")")
   auth+=("$(rps -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")")
 done

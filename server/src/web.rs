@@ -115,8 +115,7 @@ pub async fn track_session(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let path = req.uri().path().to_owned();
-    if is_static(&path) {
+    if is_static(req.uri().path()) {
         return next.run(req).await;
     }
     let headers = req.headers();
@@ -134,18 +133,23 @@ pub async fn track_session(
     } else {
         sessions::client_ip::canonical(peer.ip())
     };
-    let facts = RequestFacts {
-        user_agent: header_str(headers, &header::USER_AGENT)
-            .unwrap_or("")
-            .to_owned(),
-        ip,
-    };
+    // Only state-changing server functions (login, register, page views)
+    // read the request facts: skip the copy on every GET.
+    if req.method() != Method::GET {
+        let facts = RequestFacts {
+            user_agent: header_str(headers, &header::USER_AGENT)
+                .unwrap_or("")
+                .to_owned(),
+            ip,
+        };
+        req.extensions_mut().insert(facts);
+    }
 
     let mut signed_in = false;
     if let Some(token) = session_cookie(req.headers()) {
         match state.store.authenticate(&token).await {
             Ok(Some(current)) => {
-                if path != EVENTS_PATH {
+                if req.uri().path() != EVENTS_PATH {
                     state
                         .store
                         .record_activity(&current, ip, is_page_open(&req));
@@ -165,25 +169,25 @@ pub async fn track_session(
             }
         }
     }
-    req.extensions_mut().insert(facts);
 
     // Page guards, so that they work without any script.
-    if req.method() == Method::GET {
-        if path == "/" {
-            return no_store(
-                Redirect::to(if signed_in { "/sessions" } else { "/login" }).into_response(),
-            );
-        }
-        if !signed_in && PROTECTED_PAGES.contains(&path.as_str()) {
-            return no_store(Redirect::to("/login").into_response());
-        }
-        if signed_in && (path == "/login" || path == "/register") {
-            return no_store(Redirect::to("/sessions").into_response());
-        }
+    if req.method() == Method::GET
+        && let Some(to) = guard_redirect(req.uri().path(), signed_in)
+    {
+        return no_store(Redirect::to(to).into_response());
     }
+    no_store(next.run(req).await)
+}
 
-    let response = next.run(req).await;
-    no_store(response)
+/// Where a GET of `path` is sent instead, if anywhere.
+fn guard_redirect(path: &str, signed_in: bool) -> Option<&'static str> {
+    match path {
+        "/" if signed_in => Some("/sessions"),
+        "/" => Some("/login"),
+        "/login" | "/register" if signed_in => Some("/sessions"),
+        p if !signed_in && PROTECTED_PAGES.contains(&p) => Some("/login"),
+        _ => None,
+    }
 }
 
 /// The session cookie's value, read without building a whole cookie jar
@@ -282,6 +286,18 @@ mod tests {
         assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
         assert_eq!(session_cookie(&headers(&[("cookie", "a=1")])), None);
         assert_eq!(session_cookie(&headers(&[])), None);
+    }
+
+    #[test]
+    fn page_guards() {
+        assert_eq!(guard_redirect("/", false), Some("/login"));
+        assert_eq!(guard_redirect("/", true), Some("/sessions"));
+        assert_eq!(guard_redirect("/sessions", false), Some("/login"));
+        assert_eq!(guard_redirect("/account/password", false), Some("/login"));
+        assert_eq!(guard_redirect("/sessions", true), None);
+        assert_eq!(guard_redirect("/login", true), Some("/sessions"));
+        assert_eq!(guard_redirect("/login", false), None);
+        assert_eq!(guard_redirect("/api/dashboard", false), None);
     }
 
     #[test]

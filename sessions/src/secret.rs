@@ -35,11 +35,20 @@ impl SessionToken {
     /// Wraps a value read from a cookie; `None` unless it has a token's shape,
     /// so malformed input never reaches the database.
     pub fn parse(value: &str) -> Option<Self> {
-        let well_formed = value.len() == TOKEN_LEN
+        Self::well_formed(value).then(|| Self(value.to_owned()))
+    }
+
+    fn well_formed(value: &str) -> bool {
+        value.len() == TOKEN_LEN
             && value
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        well_formed.then(|| Self(value.to_owned()))
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+
+    /// The hash of a cookie value that has a token's shape, without keeping
+    /// a copy of the token (the per-request path).
+    pub fn hash_of(value: &str) -> Option<TokenHash> {
+        Self::well_formed(value).then(|| TokenHash(hex::encode(Sha256::digest(value.as_bytes()))))
     }
 
     /// The token text, for the `Set-Cookie` header and nothing else.
@@ -155,6 +164,8 @@ mod tests {
         assert_eq!(h.as_db_value().len(), 64);
         assert_ne!(h.as_db_value(), t.expose_secret());
         assert_eq!(h, SessionToken::parse(t.expose_secret()).unwrap().hash());
+        assert_eq!(Some(h), SessionToken::hash_of(t.expose_secret()));
+        assert_eq!(SessionToken::hash_of("short"), None);
     }
 
     #[test]

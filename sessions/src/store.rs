@@ -505,10 +505,9 @@ impl SessionStore {
     /// malformed and ended tokens are `None`; a session past its idle
     /// timeout or absolute lifetime is ended with reason `expired` here.
     pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>> {
-        let Some(token) = SessionToken::parse(token) else {
+        let Some(hash) = SessionToken::hash_of(token) else {
             return Ok(None);
         };
-        let hash = token.hash();
         if let Some(hit) = self.cached_auth(&hash) {
             return Ok(Some(hit));
         }
