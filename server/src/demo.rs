@@ -30,7 +30,7 @@ fn facts(ua: &str, ip: &str) -> RequestFacts {
 pub async fn seed(
     db: &DatabaseConnection,
     config: StoreConfig,
-    geo: GeoIp,
+    geo: Arc<GeoIp>,
 ) -> anyhow::Result<bool> {
     if sessions::entity::user::Entity::find().count(db).await? > 0 {
         return Ok(false);

@@ -2,7 +2,7 @@
 use crate::web::WebState;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream;
@@ -22,12 +22,7 @@ pub async fn events(
     headers: HeaderMap,
     current: Option<Extension<CurrentSession>>,
 ) -> Response {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let origin_ok = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|o| o.trim_end_matches('/').eq_ignore_ascii_case(&state.origin));
-    if fetch_site == Some("cross-site") || !origin_ok {
+    if !crate::web::read_allowed(&headers, &state.origin) {
         return (StatusCode::FORBIDDEN, "Refused: cross-site event stream.").into_response();
     }
     let (Some(Extension(current)), Some(token)) = (current, crate::web::session_cookie(&headers))

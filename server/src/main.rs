@@ -114,8 +114,10 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("running database migrations")?;
 
+    // Opened once: the demo seeding and the store share it.
+    let geo = Arc::new(open_geoip(&config)?);
     if config.demo {
-        if demo::seed(&db, config.store_config(), open_geoip(&config)?).await? {
+        if demo::seed(&db, config.store_config(), geo.clone()).await? {
             tracing::info!(
                 user = demo::USERNAME,
                 password = demo::PASSWORD,
@@ -126,7 +128,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let store = SessionStore::new(db, config.store_config(), open_geoip(&config)?);
+    let store = SessionStore::new(db, config.store_config(), geo);
     let background = store.spawn_background_tasks();
     let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);

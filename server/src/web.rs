@@ -63,7 +63,7 @@ pub fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
     }
     let claimed = header_str(headers, &header::ORIGIN)
         .filter(|o| *o != "null")
-        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        .map(normalise_origin)
         .or_else(|| header_str(headers, &header::REFERER).and_then(origin_of));
     match claimed {
         Some(o) => o == public_origin,
@@ -71,6 +71,18 @@ pub fn origin_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
         // unless the caller chose to send one.
         None => fetch_site.is_none() && headers.get(header::ORIGIN).is_none(),
     }
+}
+
+fn normalise_origin(origin: &str) -> String {
+    origin.trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// Whether a reading request that must not be embedded elsewhere (the live
+/// stream) may proceed: not cross-site, and any `Origin` is the public one.
+pub fn read_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    fetch_site != Some("cross-site")
+        && header_str(headers, &header::ORIGIN).is_none_or(|o| normalise_origin(o) == public_origin)
 }
 
 /// Refuses cross-site state-changing requests with 403.
@@ -286,6 +298,27 @@ mod tests {
         assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
         assert_eq!(session_cookie(&headers(&[("cookie", "a=1")])), None);
         assert_eq!(session_cookie(&headers(&[])), None);
+    }
+
+    #[test]
+    fn reads_refuse_cross_site_and_foreign_origins() {
+        assert!(read_allowed(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ORIGIN
+        ));
+        assert!(read_allowed(&headers(&[]), ORIGIN));
+        assert!(read_allowed(
+            &headers(&[("origin", "http://localhost:3000/")]),
+            ORIGIN
+        ));
+        assert!(!read_allowed(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            ORIGIN
+        ));
+        assert!(!read_allowed(
+            &headers(&[("origin", "http://localhost:4000")]),
+            ORIGIN
+        ));
     }
 
     #[test]

@@ -226,8 +226,9 @@ fn validate_password(password: &str) -> Result<()> {
 }
 
 impl SessionStore {
-    /// A store over `db` (already migrated) with the system clock.
-    pub fn new(db: DatabaseConnection, config: StoreConfig, geo: GeoIp) -> Self {
+    /// A store over `db` (already migrated) with the system clock. The GeoIP
+    /// database may be shared (`Arc<GeoIp>`) between stores.
+    pub fn new(db: DatabaseConnection, config: StoreConfig, geo: impl Into<Arc<GeoIp>>) -> Self {
         Self::with_clock(db, config, geo, Arc::new(SystemClock))
     }
 
@@ -235,7 +236,7 @@ impl SessionStore {
     pub fn with_clock(
         db: DatabaseConnection,
         config: StoreConfig,
-        geo: GeoIp,
+        geo: impl Into<Arc<GeoIp>>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
@@ -244,7 +245,7 @@ impl SessionStore {
                 throttle: LoginThrottle::new(config.throttle),
                 config,
                 clock,
-                geo: Arc::new(geo),
+                geo: geo.into(),
                 agents: UserAgentClassifier::global(),
                 events: EventHub::default(),
                 activity: ActivityBuffer::default(),
