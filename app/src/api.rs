@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "sb_session";
 
+/// The live-update stream (server-sent events) of the signed-in session.
+pub const EVENTS_URL: &str = "/api/events";
+
 /// One active session, ready to show on a card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCard {
@@ -69,7 +72,11 @@ pub mod ssr {
 
     /// The signed-in session of this request, if any.
     pub fn current_session() -> Option<CurrentSession> {
-        parts().and_then(|p| p.extensions.get::<CurrentSession>().cloned())
+        parts().and_then(|p| {
+            p.extensions
+                .get::<std::sync::Arc<CurrentSession>>()
+                .map(|c| CurrentSession::clone(c))
+        })
     }
 
     /// The signed-in session of this request, or "please sign in".
@@ -130,6 +137,14 @@ pub mod ssr {
             );
         }
         err
+    }
+
+    /// After a plain form post, goes back to `page`; script callers (the
+    /// islands) show the result in place instead.
+    pub fn redirect_plain_form(page: &str) {
+        if is_plain_form_post() {
+            leptos_axum::redirect(page);
+        }
     }
 
     /// Maps a store error and prepares the response for it.
@@ -301,6 +316,18 @@ pub async fn get_dashboard(
     })
 }
 
+/// The sessions board as HTML, rendered like the page renders it: what the
+/// page's island shows after a live update, a terminate or history paging.
+#[server(endpoint = "board", input = GetUrl)]
+pub async fn board_html(
+    before: Option<String>,
+    after: Option<String>,
+    confirm: bool,
+) -> Result<String, AppError> {
+    let dashboard = get_dashboard(before, after).await?;
+    Ok(crate::pages::board(dashboard, confirm).to_html())
+}
+
 /// Ends another session of the signed-in account.
 #[server(endpoint = "terminate_session")]
 pub async fn terminate_session(id: String) -> Result<(), AppError> {
@@ -311,7 +338,7 @@ pub async fn terminate_session(id: String) -> Result<(), AppError> {
         .terminate_session(&current, &id)
         .await
         .map_err(|e| fail_store(e, "/sessions"))?;
-    leptos_axum::redirect("/sessions?terminated=1");
+    redirect_plain_form("/sessions?terminated=1");
     Ok(())
 }
 
@@ -325,7 +352,7 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
         .terminate_other_sessions(&current)
         .await
         .map_err(|e| fail_store(e, "/sessions"))?;
-    leptos_axum::redirect(&format!("/sessions?signed_out={n}"));
+    redirect_plain_form(&format!("/sessions?signed_out={n}"));
     Ok(n)
 }
 
@@ -355,17 +382,6 @@ pub async fn change_password(
         )
         .await
         .map_err(|e| fail_store(e, "/account/password"))?;
-    leptos_axum::redirect(&format!("/account/password?changed=1&signed_out={n}"));
+    redirect_plain_form(&format!("/account/password?changed=1&signed_out={n}"));
     Ok(n)
-}
-
-/// Counts an in-app navigation as a page opened.
-#[server(endpoint = "page_view")]
-pub async fn record_page_view() -> Result<(), AppError> {
-    use ssr::*;
-    let store = store()?;
-    let current = current()?;
-    let facts = facts()?;
-    store.record_activity(&current, facts.ip, true);
-    Ok(())
 }

@@ -1,8 +1,13 @@
 //! Sessionboard's pages, components and server functions.
+//!
+//! Islands mode: pages render on the server only, and just the interactive
+//! parts (the forms and the sessions board) are hydrated. That keeps the
+//! WebAssembly to what those parts need; navigation is plain links.
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod error;
+#[cfg(feature = "hydrate")]
 mod live;
 mod pages;
 pub mod time;
@@ -11,8 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
-    components::{A, Route, Router, Routes},
-    hooks::use_location,
+    components::{Route, Router, Routes},
     path,
 };
 
@@ -28,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -47,7 +51,6 @@ pub fn App() -> impl IntoView {
         <Title text="Sessionboard"/>
         <Router>
             <NavBar/>
-            <PageViews/>
             <main id="main">
                 // Async: whole pages in the first response, so that they work
                 // without any script (out-of-order streaming needs one).
@@ -63,61 +66,45 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Reports in-app navigations to another route as page opens. Full page
-/// loads are counted by the server itself, so the first render is skipped.
-#[component]
-fn PageViews() -> impl IntoView {
-    let location = use_location();
-    Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
-        if previous.as_ref().is_some_and(|p| *p != path) {
-            leptos::task::spawn_local(async move {
-                let _ = api::record_page_view().await;
-            });
-        }
-        path
-    });
+/// The signed-in username of this request (server-rendered pages only).
+fn signed_in_name() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        api::ssr::current_session().map(|c| c.username)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
+/// Rendered on the server for every page load; "Log out" is a plain form.
 #[component]
 fn NavBar() -> impl IntoView {
-    let location = use_location();
-    // Re-checked on every route change: login and logout change the answer.
-    let me = Resource::new(move || location.pathname.get(), |_| api::whoami());
-    let logout = ServerAction::<api::Logout>::new();
+    let links = match signed_in_name() {
+        Some(name) => view! {
+            <a href="/sessions">"Sessions"</a>
+            <a href="/account/password">"Password"</a>
+            <span class="who">"Signed in as " <strong>{name}</strong></span>
+            <form method="post" action="/api/logout" class="inline">
+                <button type="submit" class="btn btn-quiet">"Log out"</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <a href="/login">"Log in"</a>
+            <a href="/register">"Register"</a>
+        }
+        .into_any(),
+    };
     view! {
         <header class="topbar">
             <nav aria-label="Main">
-                <A href="/" attr:class="brand">
+                <a href="/" class="brand">
                     <span aria-hidden="true">"◉ "</span>
                     "Sessionboard"
-                </A>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match me.await {
-                            Ok(Some(name)) => {
-                                view! {
-                                    <A href="/sessions">"Sessions"</A>
-                                    <A href="/account/password">"Password"</A>
-                                    <span class="who">"Signed in as " <strong>{name}</strong></span>
-                                    <ActionForm action=logout attr:class="inline">
-                                        <button type="submit" class="btn btn-quiet" disabled=move || logout.pending().get()>
-                                            "Log out"
-                                        </button>
-                                    </ActionForm>
-                                }
-                                    .into_any()
-                            }
-                            _ => {
-                                view! {
-                                    <A href="/login">"Log in"</A>
-                                    <A href="/register">"Register"</A>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })}
-                </Transition>
+                </a>
+                {links}
             </nav>
         </header>
     }

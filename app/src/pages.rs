@@ -1,52 +1,29 @@
 //! The pages: login, register, sessions, change password.
+//!
+//! Islands mode: page components run on the server only. The interactive
+//! parts are two `#[island]`s that wrap server-rendered forms (so every
+//! page works without script) and take over their submits when the
+//! WebAssembly runs. The sessions board is rendered here on the server only,
+//! for the page and for live refreshes alike; the browser never carries a
+//! copy of that markup code.
 use crate::api::{self, Dashboard, HistoryRow, SessionCard};
-use crate::error::{AppError, ErrorKind};
-use crate::{live, time};
+use crate::error::ErrorKind;
+use crate::time;
 use leptos::prelude::*;
-use leptos_router::components::{A, Form, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
-/// The error of the last run of an action, if it failed.
-fn action_error<T, O>(action: ServerAction<T>) -> Signal<Option<String>>
-where
-    T: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.message)
-    })
+/// The query of the page being rendered (server side).
+fn query() -> ParamsMap {
+    use_query_map().get_untracked()
 }
 
-/// Error and confirmation messages: from a failed action (with WebAssembly)
-/// or from `?error=<code>` after a plain form post (without).
-#[component]
-fn Alerts(
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(into)] info: Signal<Option<String>>,
-) -> impl IntoView {
-    let query = use_query_map();
-    let from_url = move || {
-        query
-            .read()
-            .get("error")
-            .and_then(|c| ErrorKind::from_code(&c))
-            .map(|k| k.message().to_owned())
-    };
-    view! {
-        <div class="alerts" aria-live="polite">
-            {move || {
-                error
-                    .get()
-                    .or_else(from_url)
-                    .map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })
-            }}
-            {move || info.get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
-        </div>
-    }
+/// The message for `?error=<code>`, set after a plain form post failed.
+fn url_error(q: &ParamsMap) -> Option<String> {
+    q.get("error")
+        .and_then(|c| ErrorKind::from_code(&c))
+        .map(|k| k.message().to_owned())
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -54,6 +31,60 @@ fn plural(n: u64, one: &str, many: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+pub(crate) fn password_changed_message(signed_out: u64) -> String {
+    if signed_out == 0 {
+        "Your password was changed.".to_owned()
+    } else {
+        format!(
+            "Your password was changed. {} signed out.",
+            plural(signed_out, "other session was", "other sessions were")
+        )
+    }
+}
+
+pub(crate) fn signed_out_message(n: u64) -> String {
+    if n == 0 {
+        "There were no other sessions to sign out.".to_owned()
+    } else {
+        format!(
+            "Signed out {}.",
+            plural(n, "other session", "other sessions")
+        )
+    }
+}
+
+pub(crate) const TERMINATED: &str = "Session terminated. That device is signed out.";
+
+/// Error and confirmation messages.
+#[component]
+fn Alerts(error: RwSignal<Option<String>>, info: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="alerts" aria-live="polite">
+            {move || error.get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+            {move || info.get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+        </div>
+    }
+}
+
+/// Messages above a server-rendered form, whose submit it takes over:
+/// the action runs in place with a busy button, and its outcome shows here.
+#[island]
+fn FormIsland(info: Option<String>, error: Option<String>, children: Children) -> impl IntoView {
+    let (info, error) = (RwSignal::new(info), RwSignal::new(error));
+    #[cfg(feature = "hydrate")]
+    crate::live::mark_hydrated();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        crate::live::submit_account_form(ev, info, error);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <Alerts error info/>
+        <div on:submit=on_submit>{children()}</div>
     }
 }
 
@@ -67,251 +98,256 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page narrow">
             <h1>"Page not found"</h1>
-            <p><A href="/sessions">"Go to your sessions"</A></p>
+            <p><a href="/sessions">"Go to your sessions"</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn Login() -> impl IntoView {
-    let action = ServerAction::<api::Login>::new();
-    let query = use_query_map();
-    let info = Signal::derive(move || {
-        let q = query.read();
-        if q.get("ended").is_some() {
-            Some("This session was ended from another device.".to_owned())
-        } else if q.get("signed_out").is_some() {
-            Some("You have been signed out.".to_owned())
-        } else {
-            None
-        }
-    });
-    let pending = action.pending();
+    let q = query();
+    let info = if q.get("ended").is_some() {
+        Some("This session was ended from another device.".to_owned())
+    } else if q.get("signed_out").is_some() {
+        Some("You have been signed out.".to_owned())
+    } else {
+        None
+    };
     view! {
         <section class="page narrow auth">
             <h1>"Log in"</h1>
-            <Alerts error=action_error(action) info/>
-            <ActionForm action>
-                <label>
-                    "Username"
-                    <input name="username" autocomplete="username" required/>
-                </label>
-                <label>
-                    "Password"
-                    <input type="password" name="password" autocomplete="current-password" required/>
-                </label>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    "Log in"
-                </button>
-            </ActionForm>
-            <p class="muted">"No account yet? " <A href="/register">"Create one"</A></p>
+            <FormIsland info error=url_error(&q)>
+                <form action="/api/login" method="post">
+                    <label>
+                        "Username"
+                        <input name="username" autocomplete="username" required/>
+                    </label>
+                    <label>
+                        "Password"
+                        <input type="password" name="password" autocomplete="current-password" required/>
+                    </label>
+                    <button type="submit" class="btn btn-primary">"Log in"</button>
+                </form>
+            </FormIsland>
+            <p class="muted">"No account yet? " <a href="/register">"Create one"</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn Register() -> impl IntoView {
-    let action = ServerAction::<api::Register>::new();
-    let pending = action.pending();
     view! {
         <section class="page narrow auth">
             <h1>"Create an account"</h1>
-            <Alerts error=action_error(action) info=Signal::derive(|| None::<String>)/>
-            <ActionForm action>
-                <label>
-                    "Username"
-                    <input name="username" autocomplete="username" required minlength="3" maxlength="32"/>
-                </label>
-                <label>
-                    "Password"
-                    <input type="password" name="password" autocomplete="new-password" required minlength="8"/>
-                </label>
-                <label>
-                    "Repeat password"
-                    <input type="password" name="confirm" autocomplete="new-password" required minlength="8"/>
-                </label>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    "Create account"
-                </button>
-            </ActionForm>
-            <p class="muted">"Already registered? " <A href="/login">"Log in"</A></p>
+            <FormIsland info=None error=url_error(&query())>
+                <form action="/api/register" method="post">
+                    <label>
+                        "Username"
+                        <input name="username" autocomplete="username" required minlength="3" maxlength="32"/>
+                    </label>
+                    <label>
+                        "Password"
+                        <input type="password" name="password" autocomplete="new-password" required minlength="8"/>
+                    </label>
+                    <label>
+                        "Repeat password"
+                        <input type="password" name="confirm" autocomplete="new-password" required minlength="8"/>
+                    </label>
+                    <button type="submit" class="btn btn-primary">"Create account"</button>
+                </form>
+            </FormIsland>
+            <p class="muted">"Already registered? " <a href="/login">"Log in"</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn ChangePassword() -> impl IntoView {
-    let action = ServerAction::<api::ChangePassword>::new();
-    let query = use_query_map();
-    let info = Signal::derive(move || {
-        let q = query.read();
-        q.get("changed")?;
-        let n: u64 = q
-            .get("signed_out")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        Some(if n == 0 {
-            "Your password was changed.".to_owned()
-        } else {
-            format!(
-                "Your password was changed. {} signed out.",
-                plural(n, "other session was", "other sessions were")
-            )
-        })
+    let q = query();
+    let info = q.get("changed").map(|_| {
+        password_changed_message(
+            q.get("signed_out")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+        )
     });
-    let pending = action.pending();
     view! {
         <section class="page narrow">
             <h1>"Change password"</h1>
-            <Alerts error=action_error(action) info/>
-            <ActionForm action>
-                <label>
-                    "Current password"
-                    <input type="password" name="current_password" autocomplete="current-password" required/>
-                </label>
-                <label>
-                    "New password"
-                    <input type="password" name="new_password" autocomplete="new-password" required minlength="8"/>
-                </label>
-                <label>
-                    "Repeat new password"
-                    <input type="password" name="confirm" autocomplete="new-password" required minlength="8"/>
-                </label>
-                <label class="check">
-                    <input type="checkbox" name="sign_out_others" value="on" checked/>
-                    "Also sign out all other devices"
-                </label>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    "Change password"
-                </button>
-            </ActionForm>
-            <p><A href="/sessions">"Back to your sessions"</A></p>
+            <FormIsland info error=url_error(&q)>
+                <form action="/api/change_password" method="post">
+                    <label>
+                        "Current password"
+                        <input type="password" name="current_password" autocomplete="current-password" required/>
+                    </label>
+                    <label>
+                        "New password"
+                        <input type="password" name="new_password" autocomplete="new-password" required minlength="8"/>
+                    </label>
+                    <label>
+                        "Repeat new password"
+                        <input type="password" name="confirm" autocomplete="new-password" required minlength="8"/>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="sign_out_others" value="on" checked/>
+                        "Also sign out all other devices"
+                    </label>
+                    <button type="submit" class="btn btn-primary">"Change password"</button>
+                </form>
+            </FormIsland>
+            <p><a href="/sessions">"Back to your sessions"</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn Sessions() -> impl IntoView {
-    let query = use_query_map();
-    // Bumped by live updates: a new key makes the resource load again.
-    let reload = RwSignal::new(0u64);
-    let dashboard = Resource::new(
-        move || {
-            let q = query.read();
-            (q.get("before"), q.get("after"), reload.get())
-        },
-        |(before, after, _)| api::get_dashboard(before, after),
-    );
-    let terminate = ServerAction::<api::TerminateSession>::new();
-    let everywhere = ServerAction::<api::SignOutEverywhere>::new();
-    let now = RwSignal::new(0i64);
-    Effect::new(move |_| live::start(move || reload.update(|n| *n += 1), now));
-
-    let error = Signal::derive(move || {
-        action_error(terminate)
-            .get()
-            .or_else(|| action_error(everywhere).get())
-    });
-    let info = Signal::derive(move || {
-        let q = query.read();
-        if q.get("terminated").is_some() {
-            return Some("Session terminated. That device is signed out.".to_owned());
-        }
-        let n: u64 = q.get("signed_out")?.parse().ok()?;
-        Some(if n == 0 {
-            "There were no other sessions to sign out.".to_owned()
-        } else {
-            format!(
-                "Signed out {}.",
-                plural(n, "other session", "other sessions")
-            )
+    let q = query();
+    let (before, after) = (q.get("before"), q.get("after"));
+    let confirm = q.get("confirm").as_deref() == Some("everywhere");
+    let info = if q.get("terminated").is_some() {
+        Some(TERMINATED.to_owned())
+    } else {
+        q.get("signed_out")
+            .and_then(|n| n.parse().ok())
+            .map(signed_out_message)
+    };
+    let error = url_error(&q);
+    let load = move || {
+        let (before, after, info, error) =
+            (before.clone(), after.clone(), info.clone(), error.clone());
+        Suspend::new(async move {
+            match api::get_dashboard(before.clone(), after.clone()).await {
+                Ok(d) => view! {
+                    <SessionsBoard before after confirm info error>
+                        {board(d, confirm)}
+                    </SessionsBoard>
+                }
+                .into_any(),
+                Err(e) if e.kind == ErrorKind::NotSignedIn => {
+                    view! { <Redirect path="/login"/> }.into_any()
+                }
+                Err(e) => {
+                    view! { <p class="alert alert-error" role="alert">{e.message}</p> }.into_any()
+                }
+            }
         })
-    });
-
+    };
     view! {
         <section class="page">
             <h1>"Your sessions"</h1>
             <p class="lead">"Every device signed in to your account right now. End the ones you do not trust."</p>
-            <Alerts error info/>
             <aside class="callout" role="note">
                 <strong>"Don't recognize a device or location?"</strong>
                 " Terminate it, then "
-                <A href="/account/password">"change your password"</A>
+                <a href="/account/password">"change your password"</a>
                 ". Consider enabling two-factor authentication too."
             </aside>
-            <Transition fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>
-                {move || Suspend::new(async move {
-                    match dashboard.await {
-                        Ok(d) => view! { <DashboardView d terminate everywhere now/> }.into_any(),
-                        Err(e) if e.kind == ErrorKind::NotSignedIn => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>{load}</Suspense>
         </section>
     }
 }
 
-#[component]
-fn DashboardView(
-    d: Dashboard,
-    terminate: ServerAction<api::TerminateSession>,
-    everywhere: ServerAction<api::SignOutEverywhere>,
-    now: RwSignal<i64>,
-) -> AnyView {
-    let server_now = d.now_ms;
-    let now_ms = Signal::derive(move || match now.get() {
-        0 => server_now,
-        n => n,
-    });
+/// The live part of the sessions page. It takes over the board's forms
+/// and, when the live stream says something changed, replaces the board
+/// with a fresh server rendering; relative times tick every second.
+#[island]
+fn SessionsBoard(
+    before: Option<String>,
+    after: Option<String>,
+    confirm: bool,
+    info: Option<String>,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let (info, error) = (RwSignal::new(info), RwSignal::new(error));
+    let board = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    let live = {
+        crate::live::mark_hydrated();
+        let live = crate::live::Board::new(board, info, error, before, after, confirm);
+        Effect::new(move |_| live.start());
+        live
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (before, after, confirm);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        live.submit(ev);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        live.click(ev);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <Alerts error info/>
+        <div class="board" node_ref=board on:submit=on_submit on:click=on_click>{children()}</div>
+    }
+}
+
+/// The board: toolbar, cards, history and pager, rendered on the server.
+/// `data-rel`, `data-since` and `data-local` mark times the browser keeps
+/// current (relative, running duration, viewer's time zone).
+pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
+    let now = d.now_ms;
     let others = d.cards.iter().filter(|c| !c.current).count() as u64;
-    let query = use_query_map();
-    let confirming = move || query.read().get("confirm").as_deref() == Some("everywhere");
-    let everywhere_pending = everywhere.pending();
-    let cards = d
-        .cards
-        .into_iter()
-        .map(|card| view! { <Card card terminate now_ms/> })
-        .collect_view();
+    let toolbar = if others == 0 {
+        None
+    } else if confirm {
+        let n = plural(others, "other session", "other sessions");
+        Some(
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                    <p id="confirm-text">{format!("This will sign out {n}. This device stays signed in.")}</p>
+                    <form action="/api/sign_out_everywhere" method="post">
+                        <button type="submit" class="btn btn-danger">{format!("Sign out {n}")}</button>
+                    </form>
+                    <a href="/sessions" class="btn" data-cancel="">"Cancel"</a>
+                </div>
+            }
+            .into_any(),
+        )
+    } else {
+        Some(
+            view! {
+                <form action="/sessions" method="get">
+                    <input type="hidden" name="confirm" value="everywhere"/>
+                    <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
+                </form>
+            }
+            .into_any(),
+        )
+    };
+    let cards = d.cards.into_iter().map(|c| card(c, now)).collect_view();
     let rows = d
         .history
         .into_iter()
-        .map(|row| view! { <HistoryLine row now_ms/> })
+        .map(|r| history_line(r, now))
         .collect_view();
+    let newer = d.newer.map(|c| {
+        view! {
+            <form action="/sessions" method="get">
+                <input type="hidden" name="after" value=c/>
+                <button type="submit" class="btn">"Newer"</button>
+            </form>
+        }
+    });
+    let older = d.older.map(|c| {
+        view! {
+            <form action="/sessions" method="get">
+                <input type="hidden" name="before" value=c/>
+                <button type="submit" class="btn">"Older"</button>
+            </form>
+        }
+    });
     view! {
         <div class="toolbar">
             <p class="count">{plural(others + 1, "active session", "active sessions")}</p>
-            {move || {
-                if others == 0 {
-                    ().into_any()
-                } else if confirming() {
-                    view! {
-                        <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                            <p id="confirm-text">
-                                {format!(
-                                    "This will sign out {}. This device stays signed in.",
-                                    plural(others, "other session", "other sessions"),
-                                )}
-                            </p>
-                            <ActionForm action=everywhere>
-                                <button type="submit" class="btn btn-danger" disabled=move || everywhere_pending.get() aria-busy=move || everywhere_pending.get().to_string()>
-                                    {format!("Sign out {}", plural(others, "other session", "other sessions"))}
-                                </button>
-                            </ActionForm>
-                            <A href="/sessions" attr:class="btn">"Cancel"</A>
-                        </div>
-                    }
-                        .into_any()
-                } else {
-                    view! {
-                        <Form method="GET" action="/sessions">
-                            <input type="hidden" name="confirm" value="everywhere"/>
-                            <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
-                        </Form>
-                    }
-                        .into_any()
-                }
-            }}
+            {toolbar}
         </div>
         <div class="cards">{cards}</div>
         <section class="history" aria-labelledby="history-title">
@@ -330,20 +366,7 @@ fn DashboardView(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <nav class="pager" aria-label="History pages">
-                {d.newer.map(|c| view! {
-                    <Form method="GET" action="/sessions">
-                        <input type="hidden" name="after" value=c/>
-                        <button type="submit" class="btn">"Newer"</button>
-                    </Form>
-                })}
-                {d.older.map(|c| view! {
-                    <Form method="GET" action="/sessions">
-                        <input type="hidden" name="before" value=c/>
-                        <button type="submit" class="btn">"Older"</button>
-                    </Form>
-                })}
-            </nav>
+            <nav class="pager" aria-label="History pages">{newer} {older}</nav>
         </section>
         {d.dbip_attribution.then(|| view! {
             <footer class="attribution">
@@ -351,7 +374,6 @@ fn DashboardView(
             </footer>
         })}
     }
-    .into_any()
 }
 
 fn device_icon(device_type: &str) -> impl IntoView + use<> {
@@ -376,12 +398,7 @@ fn device_icon(device_type: &str) -> impl IntoView + use<> {
     }
 }
 
-#[component]
-fn Card(
-    card: SessionCard,
-    terminate: ServerAction<api::TerminateSession>,
-    now_ms: Signal<i64>,
-) -> AnyView {
+fn card(card: SessionCard, now: i64) -> impl IntoView + use<> {
     let SessionCard {
         id,
         device_type,
@@ -394,15 +411,19 @@ fn Card(
         pages_visited,
         current,
     } = card;
-    let mine = id.clone();
-    let terminating = Signal::derive(move || {
-        terminate.pending().get() && terminate.input().get().is_some_and(|i| i.id == mine)
-    });
     let title = format!("{browser} on {platform}");
-    let (id_attr, title_attr) = (id.clone(), title.clone());
+    let label = title.clone();
     let seen_exact = time::iso(last_seen_ms);
+    let terminate = (!current).then(|| {
+        view! {
+            <form action="/api/terminate_session" method="post">
+                <input type="hidden" name="id" value=id.clone()/>
+                <button type="submit" class="btn btn-danger">"Terminate"</button>
+            </form>
+        }
+    });
     view! {
-        <article class="card" class:current=current data-session-id=id_attr aria-label=title_attr>
+        <article class="card" class:current=current data-session-id=id aria-label=label>
             <header>
                 {device_icon(&device_type)}
                 <h3>{title}</h3>
@@ -417,27 +438,20 @@ fn Card(
                 <div>
                     <dt>"Last activity"</dt>
                     <dd data-field="last-activity">
-                        <time datetime=seen_exact.clone() title=seen_exact>{move || time::relative(now_ms.get(), last_seen_ms)}</time>
+                        <time datetime=seen_exact.clone() title=seen_exact data-rel=last_seen_ms>
+                            {time::relative(now, last_seen_ms)}
+                        </time>
                     </dd>
                 </div>
-                <div><dt>"Login time"</dt><dd data-field="login-time"><LocalTime ms=created_ms/></dd></div>
+                <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
                 <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{pages_visited}</dd></div>
             </dl>
-            {(!current).then(|| view! {
-                <ActionForm action=terminate>
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="btn btn-danger" disabled=terminating aria-busy=move || terminating.get().to_string()>
-                        "Terminate"
-                    </button>
-                </ActionForm>
-            })}
+            {terminate}
         </article>
     }
-    .into_any()
 }
 
-#[component]
-fn HistoryLine(row: HistoryRow, now_ms: Signal<i64>) -> AnyView {
+fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
     let HistoryRow {
         id,
         device_and_browser,
@@ -447,34 +461,21 @@ fn HistoryLine(row: HistoryRow, now_ms: Signal<i64>) -> AnyView {
         status,
     } = row;
     let active = ended_ms.is_none();
-    let duration = move || time::duration(ended_ms.unwrap_or_else(|| now_ms.get()) - created_ms);
+    let duration = time::duration(ended_ms.unwrap_or(now) - created_ms);
     view! {
         <tr data-session-id=id>
             <td>{device_and_browser}</td>
             <td>{location}</td>
-            <td><LocalTime ms=created_ms/></td>
-            <td>{duration}</td>
+            <td>{local_time(created_ms)}</td>
+            <td data-since=active.then_some(created_ms)>{duration}</td>
             <td><span class="status" class:active=active>{status}</span></td>
         </tr>
     }
-    .into_any()
 }
 
-/// A time rendered in UTC by the server, then in the viewer's own time
-/// zone once the WebAssembly runs; the exact time shows on hover.
-#[component]
-fn LocalTime(ms: i64) -> AnyView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+/// A time in UTC as rendered; the browser shows it in the viewer's own
+/// time zone, with the exact time on hover.
+fn local_time(ms: i64) -> impl IntoView + use<> {
     let exact = time::iso(ms);
-    let datetime = exact.clone();
-    view! {
-        <time
-            datetime=datetime
-            title=move || if hydrated.get() { live::local_exact(ms) } else { exact.clone() }
-        >
-            {move || if hydrated.get() { live::local_minutes(ms) } else { time::utc_minutes(ms) }}
-        </time>
-    }
-    .into_any()
+    view! { <time datetime=exact.clone() title=exact data-local=ms>{time::utc_minutes(ms)}</time> }
 }

@@ -87,11 +87,14 @@ test("sign out everywhere ends every other session and says how many", async ({ 
   await hydrated(c.page);
   await expect(cards(c.page)).toHaveCount(3);
 
+  // With WebAssembly both steps happen in place: a page load would wipe this marker.
+  await c.page.evaluate(() => ((window as any).__sameDocument = true));
   await c.page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(c.page.getByText("This will sign out 2 other sessions.")).toBeVisible();
   await c.page.getByRole("button", { name: "Sign out 2 other sessions" }).click();
   await expect(c.page.getByText("Signed out 2 other sessions.")).toBeVisible();
   await expect(cards(c.page)).toHaveCount(1);
+  expect(await c.page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await a.page.waitForURL("**/login?ended=1");
   await b.page.waitForURL("**/login?ended=1");
   const statuses = await c.page.locator("tbody tr td:nth-child(5)").allTextContents();
@@ -99,7 +102,7 @@ test("sign out everywhere ends every other session and says how many", async ({ 
   for (const d of [a, b, c]) await d.context.close();
 });
 
-test("pages visited counts page loads and in-app navigations, not assets", async ({ browser }) => {
+test("pages visited counts page loads and navigations, not assets", async ({ browser }) => {
   const { context, page } = await device(browser, UA.linuxFirefox);
   await register(page, uniqueName("pages"));
   const count = async () => Number(await field(ownCard(page), "pages-visited").textContent());
@@ -111,7 +114,7 @@ test("pages visited counts page loads and in-app navigations, not assets", async
   await hydrated(page);
   expect(await count()).toBe(c0 + 1);
 
-  // Two in-app navigations: to the password page and back.
+  // Two navigations through the menu: to the password page and back.
   await page.getByRole("link", { name: "Password", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
   await page.getByRole("link", { name: "Sessions", exact: true }).click();
@@ -161,6 +164,10 @@ test("wrong password shows a clear message", async ({ page }) => {
   await hydrated(page);
   await page.getByLabel("Username").fill(uniqueName("nobody"));
   await page.getByLabel("Password").fill("not the password");
+  // Hydrated, the form reports in place: a page load would wipe this marker.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expect(page).toHaveURL(/\/login$/);
 });

@@ -1,13 +1,13 @@
-#![recursion_limit = "512"]
-//! The WebAssembly entry point: hydrates the server-rendered page.
+//! The WebAssembly entry point. Islands mode: the page is server-rendered
+//! and each `#[island]` of the `app` crate hydrates itself.
 use wasm_bindgen::prelude::wasm_bindgen;
+
+// The islands' exported hydration functions live in `app`: link it even
+// though nothing here names it.
+extern crate app;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets tests (and curious people) see that the page is interactive.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -20,13 +20,15 @@ const RECHECK: Duration = Duration::from_secs(15);
 pub async fn events(
     State(state): State<Arc<WebState>>,
     headers: HeaderMap,
-    current: Option<Extension<CurrentSession>>,
+    current: Option<Extension<Arc<CurrentSession>>>,
 ) -> Response {
     if !crate::web::read_allowed(&headers, &state.origin) {
         return (StatusCode::FORBIDDEN, "Refused: cross-site event stream.").into_response();
     }
-    let (Some(Extension(current)), Some(token)) = (current, crate::web::session_cookie(&headers))
-    else {
+    let (Some(Extension(current)), Some(token)) = (
+        current,
+        crate::web::session_cookie(&headers).map(str::to_owned),
+    ) else {
         return (StatusCode::UNAUTHORIZED, "Not signed in.").into_response();
     };
     let mut recheck = tokio::time::interval(RECHECK);

@@ -5,10 +5,13 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::Cookie;
-use sessions::{RequestFacts, SessionStore, TrustedProxies, resolve_client_ip};
-use std::net::SocketAddr;
+use futures::future::{BoxFuture, Either, FutureExt, Map, Ready, ready};
+use sessions::{CurrentSession, RequestFacts, SessionStore, TrustedProxies, resolve_client_ip};
+use std::convert::{Infallible, identity};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower::{Layer, Service};
 
 /// What the layers need.
 pub struct WebState {
@@ -21,7 +24,7 @@ pub struct WebState {
 }
 
 /// The live-update stream's path: authenticated, but not activity.
-pub const EVENTS_PATH: &str = "/api/events";
+pub const EVENTS_PATH: &str = app::api::EVENTS_URL;
 
 /// Pages that need a signed-in session.
 const PROTECTED_PAGES: &[&str] = &["/sessions", "/account/password"];
@@ -118,77 +121,151 @@ fn is_page_open(req: &Request) -> bool {
     }
 }
 
-/// Authenticates the session cookie, resolves the client IP, records
-/// activity in memory, and puts `RequestFacts` and `CurrentSession` into the
-/// request for server functions and pages.
-pub async fn track_session(
-    State(state): State<Arc<WebState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if is_static(req.uri().path()) {
-        return next.run(req).await;
-    }
-    let headers = req.headers();
-    // Forwarding headers only matter behind a trusted proxy: skip them otherwise.
-    let ip = if state.trusted.contains(peer.ip()) {
-        let values = |name| {
-            headers
-                .get_all(name)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect::<Vec<_>>()
-        };
-        let (xff, fwd) = (values("x-forwarded-for"), values("forwarded"));
-        resolve_client_ip(peer.ip(), &xff, &fwd, &state.trusted)
-    } else {
-        sessions::client_ip::canonical(peer.ip())
-    };
-    // Only state-changing server functions (login, register, page views)
-    // read the request facts: skip the copy on every GET.
-    if req.method() != Method::GET {
-        let facts = RequestFacts {
-            user_agent: header_str(headers, &header::USER_AGENT)
-                .unwrap_or("")
-                .to_owned(),
-            ip,
-        };
-        req.extensions_mut().insert(facts);
-    }
+/// The session-tracking layer: see [`SessionService`].
+#[derive(Clone)]
+pub struct SessionLayer(pub Arc<WebState>);
 
-    let mut signed_in = false;
-    if let Some(token) = session_cookie(req.headers()) {
-        match state.store.authenticate(&token).await {
-            Ok(Some(current)) => {
-                if req.uri().path() != EVENTS_PATH {
-                    state
-                        .store
-                        .record_activity(&current, ip, is_page_open(&req));
-                }
-                req.extensions_mut().insert(current);
-                signed_in = true;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = ?e, "session lookup failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::CACHE_CONTROL, "no-store")],
-                    "The session database is unavailable. Please try again in a moment.",
-                )
-                    .into_response();
-            }
+impl<S> Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> SessionService<S> {
+        SessionService {
+            inner,
+            state: self.0.clone(),
         }
     }
+}
 
+/// Authenticates the session cookie, resolves the client IP, records
+/// activity in memory, and puts `RequestFacts` and `CurrentSession` into the
+/// request for server functions and pages; guards the pages.
+///
+/// Written as a tower service rather than `middleware::from_fn` because it
+/// runs on every request: a session found in the authentication cache is
+/// handled synchronously, without cloning the inner service or boxing a
+/// future. Only a cache miss (a database read) takes the boxed path.
+#[derive(Clone)]
+pub struct SessionService<S> {
+    inner: S,
+    state: Arc<WebState>,
+}
+
+type Reply = Result<Response, Infallible>;
+type Passed<F> = Map<F, fn(Reply) -> Reply>;
+type Decided<F> = Either<Passed<F>, Ready<Reply>>;
+
+impl<S> Service<Request> for SessionService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Decided<S::Future>, BoxFuture<'static, Reply>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        if is_static(req.uri().path()) {
+            return Either::Left(Either::Left(
+                self.inner.call(req).map(identity as fn(_) -> _),
+            ));
+        }
+        let ip = client_ip(&self.state.trusted, &req);
+        // Only state-changing server functions (login, register) read the
+        // request facts: skip the copy on every GET.
+        if req.method() != Method::GET {
+            let facts = RequestFacts {
+                user_agent: header_str(req.headers(), &header::USER_AGENT)
+                    .unwrap_or("")
+                    .to_owned(),
+                ip,
+            };
+            req.extensions_mut().insert(facts);
+        }
+        let cached = session_cookie(req.headers()).map(|t| self.state.store.authenticate_cached(t));
+        let token = match cached {
+            None => return Either::Left(decide(&mut self.inner, &self.state, req, None, ip)),
+            Some(Some(current)) => {
+                return Either::Left(decide(&mut self.inner, &self.state, req, Some(current), ip));
+            }
+            Some(None) => session_cookie(req.headers()).unwrap_or_default().to_owned(),
+        };
+        // A database read: the future owns a ready copy of the inner service.
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let state = self.state.clone();
+        Either::Right(Box::pin(async move {
+            match state.store.authenticate(&token).await {
+                Ok(current) => decide(&mut inner, &state, req, current.map(Arc::new), ip).await,
+                Err(e) => {
+                    tracing::error!(error = ?e, "session lookup failed");
+                    Ok((
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::CACHE_CONTROL, "no-store")],
+                        "The session database is unavailable. Please try again in a moment.",
+                    )
+                        .into_response())
+                }
+            }
+        }))
+    }
+}
+
+/// Client IP: forwarding headers only matter behind a trusted proxy.
+fn client_ip(trusted: &TrustedProxies, req: &Request) -> IpAddr {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    if !trusted.contains(peer) {
+        return sessions::client_ip::canonical(peer);
+    }
+    let values = |name| {
+        req.headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+    };
+    let (xff, fwd) = (values("x-forwarded-for"), values("forwarded"));
+    resolve_client_ip(peer, &xff, &fwd, trusted)
+}
+
+/// Records the request's activity, hands the session to the handlers and
+/// applies the page guards.
+fn decide<S>(
+    inner: &mut S,
+    state: &WebState,
+    mut req: Request,
+    current: Option<Arc<CurrentSession>>,
+    ip: IpAddr,
+) -> Decided<S::Future>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    let signed_in = current.is_some();
+    if let Some(current) = current {
+        if req.uri().path() != EVENTS_PATH {
+            state
+                .store
+                .record_activity(&current, ip, is_page_open(&req));
+        }
+        req.extensions_mut().insert(current);
+    }
     // Page guards, so that they work without any script.
     if req.method() == Method::GET
         && let Some(to) = guard_redirect(req.uri().path(), signed_in)
     {
-        return no_store(Redirect::to(to).into_response());
+        return Either::Right(ready(Ok(no_store(Redirect::to(to).into_response()))));
     }
-    no_store(next.run(req).await)
+    Either::Left(inner.call(req).map(no_store_reply as fn(_) -> _))
+}
+
+fn no_store_reply(reply: Reply) -> Reply {
+    reply.map(no_store)
 }
 
 /// Where a GET of `path` is sent instead, if anywhere.
@@ -202,17 +279,19 @@ fn guard_redirect(path: &str, signed_in: bool) -> Option<&'static str> {
     }
 }
 
-/// The session cookie's value, read without building a whole cookie jar
-/// (this runs on every request).
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The session cookie's value. Split by hand rather than with the cookie
+/// crate's parser: this runs on every request, the header is plain
+/// `name=value` pairs, and our token is base64url (never quoted or encoded).
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let value = pair.trim_ascii_start().strip_prefix(SESSION_COOKIE)?;
+            Some(value.trim_ascii_start().strip_prefix('=')?.trim_ascii())
+        })
 }
 
 fn no_store(mut response: Response<Body>) -> Response<Body> {
@@ -295,7 +374,9 @@ mod tests {
     #[test]
     fn session_cookie_is_found_among_others() {
         let h = headers(&[("cookie", "a=1; sb_session=tok; b=2")]);
-        assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
+        assert_eq!(session_cookie(&h), Some("tok"));
+        let spaced = headers(&[("cookie", "x_sb_session=no;sb_session = tok2 ;c=3")]);
+        assert_eq!(session_cookie(&spaced), Some("tok2"));
         assert_eq!(session_cookie(&headers(&[("cookie", "a=1")])), None);
         assert_eq!(session_cookie(&headers(&[])), None);
     }

@@ -8,6 +8,7 @@
 
 mod activity;
 pub mod agent;
+mod auth_cache;
 pub mod client_ip;
 pub mod clock;
 mod countries;
@@ -27,7 +28,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
 pub use events::{EventHub, SessionEvent, UserEvents};
 pub use geo::{GeoIp, Location, country_name, flag_emoji};
-pub use secret::{PasswordHash, SessionToken, TokenHash};
+pub use secret::{PasswordHash, SessionToken, TokenDigest, TokenHash};
 pub use store::{
     CurrentSession, HistoryCursor, HistoryPage, HistoryQuery, RequestFacts, SessionStore,
     StoreConfig, User,

@@ -46,9 +46,15 @@ impl SessionToken {
     }
 
     /// The hash of a cookie value that has a token's shape, without keeping
-    /// a copy of the token (the per-request path).
+    /// a copy of the token.
     pub fn hash_of(value: &str) -> Option<TokenHash> {
-        Self::well_formed(value).then(|| TokenHash(hex::encode(Sha256::digest(value.as_bytes()))))
+        Self::digest_of(value).map(TokenHash::from)
+    }
+
+    /// The raw SHA-256 of a cookie value that has a token's shape: the
+    /// per-request path, which needs no hex text unless it asks the database.
+    pub fn digest_of(value: &str) -> Option<TokenDigest> {
+        Self::well_formed(value).then(|| TokenDigest(Sha256::digest(value.as_bytes()).into()))
     }
 
     /// The token text, for the `Set-Cookie` header and nothing else.
@@ -68,11 +74,44 @@ impl fmt::Debug for SessionToken {
     }
 }
 
+/// Raw SHA-256 of a [`SessionToken`]: the key of the in-memory caches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TokenDigest([u8; 32]);
+
+impl std::hash::Hash for TokenDigest {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Already a cryptographic hash: eight of its bytes are plenty.
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(head));
+    }
+}
+
+impl fmt::Debug for TokenDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenDigest(<redacted>)")
+    }
+}
+
+impl From<TokenDigest> for TokenHash {
+    fn from(d: TokenDigest) -> Self {
+        TokenHash(hex::encode(d.0))
+    }
+}
+
 /// Hex SHA-256 of a [`SessionToken`].
 #[derive(Clone, PartialEq, Eq, Hash, DeriveValueType)]
 pub struct TokenHash(String);
 
 impl TokenHash {
+    /// The raw digest again, for the caches (`None` only for a malformed
+    /// value, which the database never holds).
+    pub fn digest(&self) -> Option<TokenDigest> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(&self.0, &mut out).ok()?;
+        Some(TokenDigest(out))
+    }
+
     #[cfg(test)]
     pub(crate) fn as_db_value(&self) -> &str {
         &self.0
@@ -164,8 +203,11 @@ mod tests {
         assert_eq!(h.as_db_value().len(), 64);
         assert_ne!(h.as_db_value(), t.expose_secret());
         assert_eq!(h, SessionToken::parse(t.expose_secret()).unwrap().hash());
-        assert_eq!(Some(h), SessionToken::hash_of(t.expose_secret()));
+        assert_eq!(Some(h.clone()), SessionToken::hash_of(t.expose_secret()));
         assert_eq!(SessionToken::hash_of("short"), None);
+        let d = SessionToken::digest_of(t.expose_secret()).unwrap();
+        assert_eq!(TokenHash::from(d), h);
+        assert_eq!(h.digest(), Some(d));
     }
 
     #[test]

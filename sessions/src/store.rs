@@ -1,11 +1,12 @@
 //! The store: every product action on sessions, as one method each.
 use crate::activity::{ActivityBuffer, Pending};
 use crate::agent::{UserAgentClassifier, truncate_user_agent};
+use crate::auth_cache::{AuthCache, CachedAuth, DigestHashing};
 use crate::clock::{Clock, SystemClock, from_ms, to_ms};
 use crate::entity::{session, user};
 use crate::events::{EventHub, SessionEvent, UserEvents};
 use crate::geo::{GeoIp, Location, is_local};
-use crate::secret::{PasswordHash, SessionToken, TokenHash, new_public_id};
+use crate::secret::{PasswordHash, SessionToken, TokenDigest, TokenHash, new_public_id};
 use crate::throttle::{LoginThrottle, ThrottleConfig};
 use crate::view::{EndReason, SessionView};
 use crate::{Result, StoreError};
@@ -158,17 +159,10 @@ struct Inner {
     events: EventHub,
     activity: ActivityBuffer,
     throttle: LoginThrottle,
-    auth_cache: Option<Cache<TokenHash, Arc<CachedAuth>>>,
+    auth_cache: Option<AuthCache>,
     /// Hashes of sessions ended lately: an authentication that read the row
     /// just before it ended must not be reused from the cache.
-    recently_ended: Cache<TokenHash, ()>,
-}
-
-/// A recent successful authentication.
-struct CachedAuth {
-    current: CurrentSession,
-    created_at: i64,
-    last_seen_at: i64,
+    recently_ended: Cache<TokenDigest, (), DigestHashing>,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -249,16 +243,12 @@ impl SessionStore {
                 agents: UserAgentClassifier::global(),
                 events: EventHub::default(),
                 activity: ActivityBuffer::default(),
-                auth_cache: (!config.auth_cache_ttl.is_zero()).then(|| {
-                    Cache::builder()
-                        .max_capacity(100_000)
-                        .time_to_live(config.auth_cache_ttl)
-                        .build()
-                }),
+                auth_cache: (!config.auth_cache_ttl.is_zero())
+                    .then(|| AuthCache::new(config.auth_cache_ttl)),
                 recently_ended: Cache::builder()
                     .max_capacity(100_000)
                     .time_to_live(config.auth_cache_ttl * 2 + Duration::from_secs(1))
-                    .build(),
+                    .build_with_hasher(DigestHashing::default()),
             }),
         }
     }
@@ -294,7 +284,7 @@ impl SessionStore {
     }
 
     fn now_ms(&self) -> i64 {
-        to_ms(self.now())
+        self.inner.clock.now_ms()
     }
 
     // ---- accounts -------------------------------------------------------
@@ -506,12 +496,13 @@ impl SessionStore {
     /// malformed and ended tokens are `None`; a session past its idle
     /// timeout or absolute lifetime is ended with reason `expired` here.
     pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>> {
-        let Some(hash) = SessionToken::hash_of(token) else {
+        let Some(digest) = SessionToken::digest_of(token) else {
             return Ok(None);
         };
-        if let Some(hit) = self.cached_auth(&hash) {
-            return Ok(Some(hit));
+        if let Some(hit) = self.cached_auth(&digest) {
+            return Ok(Some(CurrentSession::clone(&hit)));
         }
+        let hash = TokenHash::from(digest);
         let found = session::Entity::find()
             .filter(session::Column::TokenHash.eq(hash.clone()))
             .find_also_related(user::Entity)
@@ -545,28 +536,33 @@ impl SessionStore {
             created_at: from_ms(row.created_at),
         };
         if let Some(cache) = &self.inner.auth_cache {
-            cache.insert(
-                hash,
-                Arc::new(CachedAuth {
-                    current: current.clone(),
-                    created_at: row.created_at,
-                    last_seen_at: row.last_seen_at,
-                }),
-            );
+            let auth = CachedAuth {
+                current: Arc::new(current.clone()),
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+            };
+            cache.insert(digest, auth, || {
+                self.inner.recently_ended.contains_key(&digest)
+            });
         }
         Ok(Some(current))
     }
 
+    /// [`authenticate`](Self::authenticate) when the authentication cache
+    /// can answer without the database: `Some` for a cached session that is
+    /// still valid, `None` when `authenticate` has to decide. Synchronous,
+    /// so that the per-request layer needs no future of its own on a hit.
+    pub fn authenticate_cached(&self, token: &str) -> Option<Arc<CurrentSession>> {
+        self.cached_auth(&SessionToken::digest_of(token)?)
+    }
+
     /// A cached authentication that is still valid: not ended since, and
     /// within its timeouts (otherwise the database path decides and ends it).
-    fn cached_auth(&self, hash: &TokenHash) -> Option<CurrentSession> {
-        let hit = self.inner.auth_cache.as_ref()?.get(hash)?;
-        if self.inner.recently_ended.contains_key(hash) {
-            return None;
-        }
-        let pending = self.inner.activity.last_seen(hit.current.row_id);
-        let last_seen = std::cmp::max(hit.last_seen_at, pending.unwrap_or(0));
-        (self.now_ms() < self.expiry(hit.created_at, last_seen)).then(|| hit.current.clone())
+    fn cached_auth(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
+        let hit = self.inner.auth_cache.as_ref()?.get(digest)?;
+        // The cached last activity may lag the buffered one: an entry that
+        // looks expired goes to the database path, which counts both.
+        (self.now_ms() < self.expiry(hit.created_at, hit.last_seen_at)).then_some(hit.current)
     }
 
     fn expiry(&self, created_at: i64, last_seen_at: i64) -> i64 {
@@ -893,9 +889,11 @@ impl SessionStore {
 
     fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
         for row in rows {
-            self.inner.recently_ended.insert(row.token_hash.clone(), ());
-            if let Some(cache) = &self.inner.auth_cache {
-                cache.invalidate(&row.token_hash);
+            if let Some(digest) = row.token_hash.digest() {
+                self.inner.recently_ended.insert(digest, ());
+                if let Some(cache) = &self.inner.auth_cache {
+                    cache.invalidate(&digest);
+                }
             }
             self.inner.activity.discard(row.id);
             self.inner.events.publish(SessionEvent::Ended {

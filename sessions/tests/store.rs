@@ -706,21 +706,29 @@ async fn another_server_sees_an_end_within_the_cache_ttl(b: Backend) {
     let alice = user(&t.store, "alice").await;
     let (_, keeper) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
     let (token, victim) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
-    assert!(
+    let secret = token.expose_secret();
+    // Nothing cached before the first database read.
+    assert_eq!(other_server.authenticate_cached(secret), None);
+    assert!(other_server.authenticate(secret).await.unwrap().is_some());
+    assert_eq!(
         other_server
-            .authenticate(token.expose_secret())
-            .await
-            .unwrap()
-            .is_some()
+            .authenticate_cached(secret)
+            .map(|c| c.public_id.clone()),
+        Some(victim.public_id.clone())
     );
+    assert!(t.store.authenticate(secret).await.unwrap().is_some());
+    assert!(t.store.authenticate_cached(secret).is_some());
     t.store
         .terminate_session(&keeper, &victim.public_id)
         .await
         .unwrap();
-    // This server: at once.
+    // This server: at once, cache included.
+    assert_eq!(t.store.authenticate_cached(secret), None);
     assert!(!is_active(&t.store, &token).await);
     // The other one: after its cache entry lapses.
+    assert!(other_server.authenticate_cached(secret).is_some());
     tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(other_server.authenticate_cached(secret), None);
     assert_eq!(
         other_server
             .authenticate(token.expose_secret())
