@@ -1,7 +1,8 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page, request as playwrightRequest } from "@playwright/test";
 import {
-  cards, device, field, hydrated, login, otherCards, ownCard, register, uniqueName, UA,
+  apiLogin, apiRegister, cards, device, field, hydrated, login, otherCards, ownCard, register, uniqueName, UA,
 } from "./helpers";
+import { BASE_URL } from "../playwright.config";
 
 async function expectOtherCard(page: Page, want: Record<string, string>) {
   const other = otherCards(page);
@@ -170,4 +171,41 @@ test("wrong password shows a clear message", async ({ page }) => {
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test("history pages with Older and Newer, and the confirmation cancels, all in place", async ({ browser }) => {
+  const user = uniqueName("hist");
+  const api = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  await apiRegister(api, user);
+  for (let i = 0; i < 11; i++) await apiLogin(api, user);
+  const { context, page } = await device(browser, UA.linuxFirefox);
+  await login(page, user); // 13 sessions in all: 10 on the first page, 3 older
+  await hydrated(page);
+  const rows = page.locator("tbody tr");
+  await expect(rows).toHaveCount(10);
+  await expect(page.getByRole("button", { name: "Newer" })).toHaveCount(0);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  await page.getByRole("button", { name: "Older" }).click();
+  await expect(rows).toHaveCount(3);
+  await expect(page).toHaveURL(/\/sessions\?before=/);
+  await expect(page.getByRole("button", { name: "Older" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Newer" }).click();
+  await expect(rows).toHaveCount(10);
+
+  // The confirmation opens and cancels without leaving the page.
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page.getByText("This will sign out 12 other sessions.")).toBeVisible();
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(page.getByRole("button", { name: "Sign out everywhere" })).toBeVisible();
+  await expect(cards(page)).toHaveCount(13);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  // A reload shows the page the address bar names.
+  await page.getByRole("button", { name: "Older" }).click();
+  await expect(rows).toHaveCount(3);
+  await page.reload();
+  await expect(rows).toHaveCount(3);
+  await api.dispose();
+  await context.close();
 });

@@ -1,9 +1,7 @@
 //! The request layers: origin check (CSRF), session tracking, page guards.
-use app::api::SESSION_COOKIE;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use futures::future::{BoxFuture, Either, FutureExt, Map, Ready, ready};
 use sessions::{CurrentSession, RequestFacts, SessionStore, TrustedProxies, resolve_client_ip};
@@ -31,11 +29,13 @@ const PROTECTED_PAGES: &[&str] = &["/sessions", "/account/password"];
 /// Pages that count as a "page visited" when loaded.
 const PAGES: &[&str] = &["/sessions", "/account/password", "/login", "/register"];
 
-fn is_static(path: &str) -> bool {
+/// Static assets and the health checks: no session work at all.
+fn is_untracked(path: &str) -> bool {
     path.starts_with("/pkg/")
-        || path == "/favicon.svg"
-        || path == "/favicon.ico"
-        || path == "/robots.txt"
+        || matches!(
+            path,
+            "/favicon.svg" | "/favicon.ico" | "/robots.txt" | "/livez" | "/healthz"
+        )
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &header::HeaderName) -> Option<&'a str> {
@@ -88,23 +88,15 @@ pub fn read_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
         && header_str(headers, &header::ORIGIN).is_none_or(|o| normalise_origin(o) == public_origin)
 }
 
-/// Refuses cross-site state-changing requests with 403.
-pub async fn origin_guard(
-    State(state): State<Arc<WebState>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && !origin_allowed(req.headers(), &state.origin) {
-        tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "Refused: this request came from another site. Reload Sessionboard and try again from its own pages.",
-        )
-            .into_response();
-    }
-    next.run(req).await
+/// The answer to a refused cross-site state-changing request.
+fn refused(path: &str) -> Response {
+    tracing::warn!(path, "refused a cross-site request");
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Refused: this request came from another site. Reload Sessionboard and try again from its own pages.",
+    )
+        .into_response()
 }
 
 fn is_page_open(req: &Request) -> bool {
@@ -121,9 +113,11 @@ fn is_page_open(req: &Request) -> bool {
     }
 }
 
-/// The session-tracking layer: see [`SessionService`].
-#[derive(Clone)]
-pub struct SessionLayer(pub Arc<WebState>);
+/// The request policy around the whole app: see [`SessionService`]. It holds the state by
+/// `'static` reference: axum clones a route's service for every request,
+/// and an `Arc` would make each of those clones write one shared counter.
+#[derive(Clone, Copy)]
+pub struct SessionLayer(pub &'static WebState);
 
 impl<S> Layer<S> for SessionLayer {
     type Service = SessionService<S>;
@@ -131,14 +125,16 @@ impl<S> Layer<S> for SessionLayer {
     fn layer(&self, inner: S) -> SessionService<S> {
         SessionService {
             inner,
-            state: self.0.clone(),
+            state: self.0,
         }
     }
 }
 
-/// Authenticates the session cookie, resolves the client IP, records
-/// activity in memory, and puts `RequestFacts` and `CurrentSession` into the
-/// request for server functions and pages; guards the pages.
+/// Refuses cross-site state-changing requests (403); then, except for
+/// static assets and health checks, authenticates the session cookie,
+/// resolves the client IP, records activity in memory, puts `RequestFacts`
+/// and `CurrentSession` into the request for server functions and pages,
+/// guards the pages and marks responses `Cache-Control: no-store`.
 ///
 /// Written as a tower service rather than `middleware::from_fn` because it
 /// runs on every request: a session found in the authentication cache is
@@ -147,7 +143,7 @@ impl<S> Layer<S> for SessionLayer {
 #[derive(Clone)]
 pub struct SessionService<S> {
     inner: S,
-    state: Arc<WebState>,
+    state: &'static WebState,
 }
 
 type Reply = Result<Response, Infallible>;
@@ -168,7 +164,11 @@ where
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        if is_static(req.uri().path()) {
+        let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if changes_state && !origin_allowed(req.headers(), &self.state.origin) {
+            return Either::Left(Either::Right(ready(Ok(refused(req.uri().path())))));
+        }
+        if is_untracked(req.uri().path()) {
             return Either::Left(Either::Left(
                 self.inner.call(req).map(identity as fn(_) -> _),
             ));
@@ -187,19 +187,19 @@ where
         }
         let cached = session_cookie(req.headers()).map(|t| self.state.store.authenticate_cached(t));
         let token = match cached {
-            None => return Either::Left(decide(&mut self.inner, &self.state, req, None, ip)),
+            None => return Either::Left(decide(&mut self.inner, self.state, req, None, ip)),
             Some(Some(current)) => {
-                return Either::Left(decide(&mut self.inner, &self.state, req, Some(current), ip));
+                return Either::Left(decide(&mut self.inner, self.state, req, Some(current), ip));
             }
             Some(None) => session_cookie(req.headers()).unwrap_or_default().to_owned(),
         };
         // A database read: the future owns a ready copy of the inner service.
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let state = self.state.clone();
+        let state = self.state;
         Either::Right(Box::pin(async move {
             match state.store.authenticate(&token).await {
-                Ok(current) => decide(&mut inner, &state, req, current.map(Arc::new), ip).await,
+                Ok(current) => decide(&mut inner, state, req, current.map(Arc::new), ip).await,
                 Err(e) => {
                     tracing::error!(error = ?e, "session lookup failed");
                     Ok((
@@ -279,7 +279,10 @@ fn guard_redirect(path: &str, signed_in: bool) -> Option<&'static str> {
     }
 }
 
-/// The session cookie's value. Split by hand rather than with the cookie
+/// `SESSION_COOKIE` followed by `=` (checked by a test).
+const COOKIE_PREFIX: &str = "sb_session=";
+
+/// The session cookie's value. Found by hand rather than with the cookie
 /// crate's parser: this runs on every request, the header is plain
 /// `name=value` pairs, and our token is base64url (never quoted or encoded).
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -288,10 +291,8 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let value = pair.trim_ascii_start().strip_prefix(SESSION_COOKIE)?;
-            Some(value.trim_ascii_start().strip_prefix('=')?.trim_ascii())
-        })
+        .find_map(|pair| pair.trim_ascii_start().strip_prefix(COOKIE_PREFIX))
+        .map(str::trim_ascii)
 }
 
 fn no_store(mut response: Response<Body>) -> Response<Body> {
@@ -304,6 +305,7 @@ fn no_store(mut response: Response<Body>) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::api::SESSION_COOKIE;
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -375,8 +377,17 @@ mod tests {
     fn session_cookie_is_found_among_others() {
         let h = headers(&[("cookie", "a=1; sb_session=tok; b=2")]);
         assert_eq!(session_cookie(&h), Some("tok"));
-        let spaced = headers(&[("cookie", "x_sb_session=no;sb_session = tok2 ;c=3")]);
-        assert_eq!(session_cookie(&spaced), Some("tok2"));
+        assert_eq!(COOKIE_PREFIX, format!("{SESSION_COOKIE}="));
+        let tight = headers(&[("cookie", "x_sb_session=no;sb_session=tok2 ;c=3")]);
+        assert_eq!(session_cookie(&tight), Some("tok2"));
+        assert_eq!(
+            session_cookie(&headers(&[("cookie", "sb_session=first")])),
+            Some("first")
+        );
+        assert_eq!(
+            session_cookie(&headers(&[("cookie", "a=sb_session=x")])),
+            None
+        );
         assert_eq!(session_cookie(&headers(&[("cookie", "a=1")])), None);
         assert_eq!(session_cookie(&headers(&[])), None);
     }

@@ -158,6 +158,18 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
                 .unwrap()
         })
     });
+    // The web layer's path on every request: the synchronous cache lookup,
+    // and the database read when the entry has lapsed (once per second).
+    g.bench_function("authenticate_layer_path", |b| {
+        b.iter(|| match store.authenticate_cached(token.expose_secret()) {
+            Some(current) => current,
+            None => Arc::new(
+                rt.block_on(store.authenticate(token.expose_secret()))
+                    .unwrap()
+                    .unwrap(),
+            ),
+        })
+    });
     g.bench_function("record_activity_in_memory", |b| {
         b.iter(|| store.record_activity(&current, facts.ip, true))
     });

@@ -1,4 +1,5 @@
 //! Activity accumulated in memory and written at most once per interval.
+use crate::auth_cache::DigestHashing;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -14,7 +15,7 @@ pub(crate) struct Pending {
     pub ip: IpAddr,
 }
 
-type Map = HashMap<i64, Pending>;
+pub(crate) type Map = HashMap<i64, Pending, DigestHashing>;
 
 /// Pending activity by session row id, one map per thread: recording (every
 /// request) touches only the calling thread's map, and the flush merges
@@ -75,7 +76,7 @@ impl ActivityBuffer {
 
     /// Everything pending, leaving the buffer empty.
     pub fn take(&self) -> Map {
-        let mut all = Map::new();
+        let mut all = Map::default();
         for shard in self.0.iter() {
             for (row_id, p) in std::mem::take(&mut *lock(shard)) {
                 merge(&mut all, row_id, p);
@@ -109,7 +110,7 @@ impl ActivityBuffer {
 
     /// Everything pending for one session, merged over the threads.
     pub fn peek(&self, row_id: i64) -> Option<Pending> {
-        let mut merged = Map::new();
+        let mut merged = Map::default();
         for shard in self.0.iter() {
             if let Some(p) = lock(shard).get(&row_id) {
                 merge(&mut merged, row_id, p.clone());

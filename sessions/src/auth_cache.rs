@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use thread_local::ThreadLocal;
 
-/// Hashes keys that are already SHA-256 digests: their first eight bytes
-/// are a hash nobody can steer, so a second (SipHash) pass buys nothing.
+/// Hashes keys that are already SHA-256 digests (their first eight bytes
+/// are a hash nobody can steer, so a SipHash pass buys nothing) and our own
+/// row ids (one multiplication spreads sequential numbers).
 #[derive(Default)]
 pub(crate) struct DigestHasher(u64);
 
@@ -33,7 +34,11 @@ impl Hasher for DigestHasher {
     }
 
     fn write_u64(&mut self, v: u64) {
-        self.0 ^= v;
+        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
     }
 }
 

@@ -54,7 +54,13 @@ impl SessionToken {
     /// The raw SHA-256 of a cookie value that has a token's shape: the
     /// per-request path, which needs no hex text unless it asks the database.
     pub fn digest_of(value: &str) -> Option<TokenDigest> {
-        Self::well_formed(value).then(|| TokenDigest(Sha256::digest(value.as_bytes()).into()))
+        Self::well_formed(value).then(|| Self::digest_unchecked(value))
+    }
+
+    /// The raw SHA-256 of any value, shape unchecked: for cache lookups,
+    /// which can only find well-formed tokens.
+    pub(crate) fn digest_unchecked(value: &str) -> TokenDigest {
+        TokenDigest(Sha256::digest(value.as_bytes()).into())
     }
 
     /// The token text, for the `Set-Cookie` header and nothing else.

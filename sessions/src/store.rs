@@ -1,5 +1,5 @@
 //! The store: every product action on sessions, as one method each.
-use crate::activity::{ActivityBuffer, Pending};
+use crate::activity::{ActivityBuffer, Map as PendingMap};
 use crate::agent::{UserAgentClassifier, truncate_user_agent};
 use crate::auth_cache::{AuthCache, CachedAuth, DigestHashing};
 use crate::clock::{Clock, SystemClock, from_ms, to_ms};
@@ -18,7 +18,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -553,7 +552,8 @@ impl SessionStore {
     /// still valid, `None` when `authenticate` has to decide. Synchronous,
     /// so that the per-request layer needs no future of its own on a hit.
     pub fn authenticate_cached(&self, token: &str) -> Option<Arc<CurrentSession>> {
-        self.cached_auth(&SessionToken::digest_of(token)?)
+        // Only well-formed tokens were ever cached: no shape check needed.
+        self.cached_auth(&SessionToken::digest_unchecked(token))
     }
 
     /// A cached authentication that is still valid: not ended since, and
@@ -614,7 +614,7 @@ impl SessionStore {
         }
     }
 
-    async fn write_activity(&self, batch: &HashMap<i64, Pending>) -> Result<Vec<session::Model>> {
+    async fn write_activity(&self, batch: &PendingMap) -> Result<Vec<session::Model>> {
         let txn = self.inner.db.begin_with_options(immediate()).await?;
         let mut updated = Vec::with_capacity(batch.len());
         for (row_id, p) in batch {
@@ -806,7 +806,7 @@ impl SessionStore {
     pub async fn end_session(&self, current: &CurrentSession, reason: EndReason) -> Result<bool> {
         // Count what this session did before it ended.
         if let Some(p) = self.inner.activity.peek(current.row_id) {
-            let mut one = HashMap::new();
+            let mut one = PendingMap::default();
             one.insert(current.row_id, p);
             self.inner.activity.discard(current.row_id);
             if let Err(e) = self.write_activity(&one).await {
