@@ -12,7 +12,7 @@ use crate::store::CurrentSession;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use thread_local::ThreadLocal;
 
 /// Hashes keys that are already SHA-256 digests (their first eight bytes
@@ -55,7 +55,7 @@ pub(crate) struct CachedAuth {
 
 struct Entry {
     auth: CachedAuth,
-    cached_at: Instant,
+    cached_at_ms: i64,
 }
 
 type Shard = HashMap<TokenDigest, Entry, DigestHashing>;
@@ -63,17 +63,23 @@ type Shard = HashMap<TokenDigest, Entry, DigestHashing>;
 /// More than this per thread and expired entries are swept (then all).
 const MAX_PER_THREAD: usize = 50_000;
 
+/// Times are the store clock's milliseconds (read once per request by the
+/// caller), so tests can move them.
 pub(crate) struct AuthCache {
-    ttl: Duration,
+    ttl_ms: i64,
     shards: ThreadLocal<Mutex<Shard>>,
 }
 
 impl AuthCache {
     pub fn new(ttl: Duration) -> Self {
         AuthCache {
-            ttl,
+            ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
             shards: ThreadLocal::new(),
         }
+    }
+
+    fn fresh(&self, e: &Entry, now_ms: i64) -> bool {
+        (0..self.ttl_ms).contains(&(now_ms - e.cached_at_ms))
     }
 
     fn own(&self) -> MutexGuard<'_, Shard> {
@@ -83,10 +89,10 @@ impl AuthCache {
     }
 
     /// The entry for `digest` if it is younger than the time to live.
-    pub fn get(&self, digest: &TokenDigest) -> Option<CachedAuth> {
+    pub fn get(&self, digest: &TokenDigest, now_ms: i64) -> Option<CachedAuth> {
         let mut shard = self.own();
         let entry = shard.get(digest)?;
-        if entry.cached_at.elapsed() < self.ttl {
+        if self.fresh(entry, now_ms) {
             return Some(entry.auth.clone());
         }
         shard.remove(digest);
@@ -97,14 +103,19 @@ impl AuthCache {
     /// That check runs under this thread's lock, which [`invalidate`]
     /// (Self::invalidate) takes too: an end either sees the new entry and
     /// removes it, or has been recorded before the check.
-    pub fn insert(&self, digest: TokenDigest, auth: CachedAuth, ended: impl FnOnce() -> bool) {
+    pub fn insert(
+        &self,
+        digest: TokenDigest,
+        auth: CachedAuth,
+        now_ms: i64,
+        ended: impl FnOnce() -> bool,
+    ) {
         let mut shard = self.own();
         if ended() {
             return;
         }
         if shard.len() >= MAX_PER_THREAD {
-            let ttl = self.ttl;
-            shard.retain(|_, e| e.cached_at.elapsed() < ttl);
+            shard.retain(|_, e| self.fresh(e, now_ms));
             if shard.len() >= MAX_PER_THREAD {
                 shard.clear();
             }
@@ -113,7 +124,7 @@ impl AuthCache {
             digest,
             Entry {
                 auth,
-                cached_at: Instant::now(),
+                cached_at_ms: now_ms,
             },
         );
     }

@@ -540,7 +540,7 @@ impl SessionStore {
                 created_at: row.created_at,
                 last_seen_at: row.last_seen_at,
             };
-            cache.insert(digest, auth, || {
+            cache.insert(digest, auth, self.now_ms(), || {
                 self.inner.recently_ended.contains_key(&digest)
             });
         }
@@ -559,10 +559,11 @@ impl SessionStore {
     /// A cached authentication that is still valid: not ended since, and
     /// within its timeouts (otherwise the database path decides and ends it).
     fn cached_auth(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
-        let hit = self.inner.auth_cache.as_ref()?.get(digest)?;
+        let now = self.now_ms();
+        let hit = self.inner.auth_cache.as_ref()?.get(digest, now)?;
         // The cached last activity may lag the buffered one: an entry that
         // looks expired goes to the database path, which counts both.
-        (self.now_ms() < self.expiry(hit.created_at, hit.last_seen_at)).then_some(hit.current)
+        (now < self.expiry(hit.created_at, hit.last_seen_at)).then_some(hit.current)
     }
 
     fn expiry(&self, created_at: i64, last_seen_at: i64) -> i64 {
