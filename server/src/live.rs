@@ -18,7 +18,7 @@ const RECHECK: Duration = Duration::from_secs(15);
 /// `GET /api/events`: `changed` whenever the account's sessions change,
 /// `signed_out` (then the stream ends) when this very session ends.
 pub async fn events(
-    State(state): State<Arc<WebState>>,
+    State(state): State<&'static WebState>,
     headers: HeaderMap,
     current: Option<Extension<Arc<CurrentSession>>>,
 ) -> Response {

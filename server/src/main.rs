@@ -137,26 +137,22 @@ async fn main() -> anyhow::Result<()> {
     let background = store.spawn_background_tasks();
     let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
-    // Shared behind one Arc: the layers clone their state on every request.
-    let state = Arc::new(WebState {
+    // Lives as long as the process, borrowed rather than shared by an `Arc`:
+    // axum clones services per request, and a reference count would make
+    // every clone write one counter all threads share.
+    let state: &'static WebState = Box::leak(Box::new(WebState {
         store: store.clone(),
         trusted,
         origin: config.origin().into(),
         shutdown: shutdown_rx,
-    });
-
-    // Lives as long as the process; the session layer borrows it.
-    let session_state: &'static WebState = Box::leak(Box::new(state.clone()));
+    }));
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.site_addr;
     let routes = generate_route_list(App);
     let context_store = store.clone();
     let app = Router::new()
         .route("/healthz", get(healthz).with_state(store.clone()))
-        .route(
-            web::EVENTS_PATH,
-            get(live::events).with_state(state.clone()),
-        )
+        .route(web::EVENTS_PATH, get(live::events).with_state(state))
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -177,7 +173,7 @@ async fn main() -> anyhow::Result<()> {
         .layer(TraceLayer::new_for_http());
     // Around the whole router, once per request (a route layer would add a
     // boxed service clone per request on every route).
-    let app = web::SessionLayer(session_state).layer(app);
+    let app = web::SessionLayer(state).layer(app);
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

@@ -113,9 +113,7 @@ fn is_page_open(req: &Request) -> bool {
     }
 }
 
-/// The request policy around the whole app: see [`SessionService`]. It holds the state by
-/// `'static` reference: axum clones a route's service for every request,
-/// and an `Arc` would make each of those clones write one shared counter.
+/// The request policy around the whole app: see [`SessionService`].
 #[derive(Clone, Copy)]
 pub struct SessionLayer(pub &'static WebState);
 
@@ -185,13 +183,15 @@ where
             };
             req.extensions_mut().insert(facts);
         }
-        let cached = session_cookie(req.headers()).map(|t| self.state.store.authenticate_cached(t));
-        let token = match cached {
+        let token = match session_cookie(req.headers()) {
             None => return Either::Left(decide(&mut self.inner, self.state, req, None, ip)),
-            Some(Some(current)) => {
-                return Either::Left(decide(&mut self.inner, self.state, req, Some(current), ip));
-            }
-            Some(None) => session_cookie(req.headers()).unwrap_or_default().to_owned(),
+            Some(token) => match self.state.store.authenticate_cached(token) {
+                Some(current) => {
+                    let current = Some(current);
+                    return Either::Left(decide(&mut self.inner, self.state, req, current, ip));
+                }
+                None => token.to_owned(),
+            },
         };
         // A database read: the future owns a ready copy of the inner service.
         let ready = self.inner.clone();
@@ -202,12 +202,13 @@ where
                 Ok(current) => decide(&mut inner, state, req, current.map(Arc::new), ip).await,
                 Err(e) => {
                     tracing::error!(error = ?e, "session lookup failed");
-                    Ok((
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        [(header::CACHE_CONTROL, "no-store")],
-                        "The session database is unavailable. Please try again in a moment.",
-                    )
-                        .into_response())
+                    Ok(no_store(
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "The session database is unavailable. Please try again in a moment.",
+                        )
+                            .into_response(),
+                    ))
                 }
             }
         }))

@@ -159,8 +159,8 @@ struct Inner {
     activity: ActivityBuffer,
     throttle: LoginThrottle,
     auth_cache: Option<AuthCache>,
-    /// Hashes of sessions ended lately: an authentication that read the row
-    /// just before it ended must not be reused from the cache.
+    /// Digests of sessions ended lately: an authentication that read the row
+    /// just before it ended must not enter the cache after the end.
     recently_ended: Cache<TokenDigest, (), DigestHashing>,
 }
 
