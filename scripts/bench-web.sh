@@ -37,8 +37,9 @@ for i in $(seq 30); do
   curl -sf -b "$j" -X POST "$BASE/api/logout" >/dev/null
 done
 for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null; done
-COOKIE=$(awk '$6 == "sb_session" { print $7 }' "$JAR")
-curl -sf -b "sb_session=$COOKIE" "$BASE/api/dashboard" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("    active cards:", len(d["cards"]), " history page rows:", len(d["history"]))'
+COOKIE_NAME=sb_session
+COOKIE=$(awk -v n="$COOKIE_NAME" '$6 == n { print $7 }' "$JAR")
+curl -sf -b "$COOKIE_NAME=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("<article class=\"card"), " history page rows:", h.count("<tr data-session-id"))'
 
 rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -49,14 +50,14 @@ for round in 1 2 3 4 5 6 7 8 9; do
   # session layer passes through untouched; the order flips every round so
   # that drift on this shared 2-core machine hits both alike.
   if [ $((round % 2)) -eq 1 ]; then
-    base+=("$(rps -d4s -H "Cookie: sb_session=$COOKIE" "$BASE/livez")")
-    auth+=("$(rps -d4s -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")")
+    base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")")
+    auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")")
   else
-    auth+=("$(rps -d4s -H "Cookie: sb_session=$COOKIE" "$BASE/api/ping")")
-    base+=("$(rps -d4s -H "Cookie: sb_session=$COOKIE" "$BASE/livez")")
+    auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")")
+    base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")")
   fi
 done
-ssr=$(rps -d5s -H "Cookie: sb_session=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
+ssr=$(rps -d5s -H "Cookie: $COOKIE_NAME=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
 echo "    /livez (same handler, passed through):  ${base[*]} req/s, median $(median "${base[@]}")"
 echo "    /api/ping (authenticated, session layer): ${auth[*]} req/s, median $(median "${auth[@]}")"
 echo "    /sessions SSR (20 active, 50 in history): $ssr req/s"

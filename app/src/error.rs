@@ -1,10 +1,14 @@
 //! The one error type of the web app: what a user may see, never a raw
-//! database error. It travels as JSON `{ "kind": ..., "message": ... }`.
+//! database error. It travels as JSON `{ "kind", "message" }` (plus
+//! `retry_after_secs` when rate limited); the message is always worded
+//! here from the kind, never taken from the wire, so a crafted URL cannot
+//! put text on our pages.
+use crate::messages as m;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// What went wrong, as a stable code (also used in `?error=` for no-JS forms).
+/// What went wrong, as a stable code (the JSON `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
@@ -21,100 +25,11 @@ pub enum ErrorKind {
     InvalidCursor,
     Unavailable,
     Request,
+    /// The browser could not reach the server (never sent by the server).
+    Unreachable,
 }
 
-const KINDS: &[(ErrorKind, &str, &str)] = &[
-    (
-        ErrorKind::NotSignedIn,
-        "not_signed_in",
-        "Please sign in to continue.",
-    ),
-    (
-        ErrorKind::InvalidCredentials,
-        "invalid_credentials",
-        "Wrong username or password.",
-    ),
-    (
-        ErrorKind::RateLimited,
-        "rate_limited",
-        "Too many failed sign-in attempts. Try again later.",
-    ),
-    (
-        ErrorKind::UsernameTaken,
-        "username_taken",
-        "That username is already taken.",
-    ),
-    (
-        ErrorKind::InvalidUsername,
-        "invalid_username",
-        "Usernames are 3 to 32 characters: letters, digits, '.', '_' or '-'.",
-    ),
-    (
-        ErrorKind::InvalidPassword,
-        "invalid_password",
-        "Passwords must be 8 to 128 characters long.",
-    ),
-    (
-        ErrorKind::PasswordMismatch,
-        "password_mismatch",
-        "The two new passwords do not match.",
-    ),
-    (
-        ErrorKind::WrongPassword,
-        "wrong_password",
-        "The current password is wrong.",
-    ),
-    (
-        ErrorKind::SessionNotFound,
-        "session_not_found",
-        "That session does not exist or has already ended.",
-    ),
-    (
-        ErrorKind::CannotTerminateCurrent,
-        "cannot_terminate_current",
-        "You cannot terminate your current session from this page. Use Log out instead.",
-    ),
-    (
-        ErrorKind::InvalidCursor,
-        "invalid_cursor",
-        "That page of history does not exist.",
-    ),
-    (
-        ErrorKind::Unavailable,
-        "unavailable",
-        "The session database is unavailable. Please try again.",
-    ),
-    (
-        ErrorKind::Request,
-        "request",
-        "The request could not be completed. Please try again.",
-    ),
-];
-
 impl ErrorKind {
-    /// The code used in URLs.
-    pub fn code(self) -> &'static str {
-        KINDS
-            .iter()
-            .find(|k| k.0 == self)
-            .map(|k| k.1)
-            .unwrap_or("request")
-    }
-
-    /// The default message.
-    pub fn message(self) -> &'static str {
-        KINDS
-            .iter()
-            .find(|k| k.0 == self)
-            .map(|k| k.2)
-            .unwrap_or("")
-    }
-
-    /// The kind with this code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        KINDS.iter().find(|k| k.1 == code).map(|k| k.0)
-    }
-
     /// HTTP status of a response carrying this error.
     pub fn status(self) -> u16 {
         match self {
@@ -122,28 +37,93 @@ impl ErrorKind {
             Self::RateLimited => 429,
             Self::SessionNotFound => 404,
             Self::CannotTerminateCurrent | Self::UsernameTaken => 409,
-            Self::Unavailable => 503,
-            _ => 400,
+            Self::Unavailable | Self::Unreachable => 503,
+            Self::InvalidUsername
+            | Self::InvalidPassword
+            | Self::PasswordMismatch
+            | Self::WrongPassword
+            | Self::InvalidCursor
+            | Self::Request => 400,
+        }
+    }
+
+    /// The sentence shown for it.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NotSignedIn => m::NOT_SIGNED_IN,
+            Self::InvalidCredentials => m::INVALID_CREDENTIALS,
+            Self::RateLimited => m::RATE_LIMITED,
+            Self::UsernameTaken => m::USERNAME_TAKEN,
+            Self::InvalidUsername => m::INVALID_USERNAME,
+            Self::InvalidPassword => m::INVALID_PASSWORD,
+            Self::PasswordMismatch => m::PASSWORD_MISMATCH,
+            Self::WrongPassword => m::WRONG_PASSWORD,
+            Self::SessionNotFound => m::SESSION_NOT_FOUND,
+            Self::CannotTerminateCurrent => m::CANNOT_TERMINATE_CURRENT,
+            Self::InvalidCursor => m::INVALID_CURSOR,
+            Self::Unavailable => m::UNAVAILABLE,
+            Self::Request => m::REQUEST_FAILED,
+            Self::Unreachable => m::UNREACHABLE,
         }
     }
 }
 
 /// An error shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
+#[serde(from = "Wire", into = "Wire")]
+#[error("{}", self.message())]
 pub struct AppError {
     /// Stable code.
     pub kind: ErrorKind,
-    /// Human message.
-    pub message: String,
+    /// Seconds to wait, when rate limited.
+    pub retry_after_secs: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    kind: ErrorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after_secs: Option<u64>,
+    /// For API callers and logs; ignored when read back.
+    #[serde(default)]
+    message: String,
+}
+
+impl From<AppError> for Wire {
+    fn from(e: AppError) -> Self {
+        Wire {
+            message: e.message(),
+            kind: e.kind,
+            retry_after_secs: e.retry_after_secs,
+        }
+    }
+}
+
+impl From<Wire> for AppError {
+    fn from(w: Wire) -> Self {
+        AppError {
+            kind: w.kind,
+            retry_after_secs: w
+                .retry_after_secs
+                .filter(|_| w.kind == ErrorKind::RateLimited),
+        }
+    }
 }
 
 impl AppError {
-    /// The error of `kind` with its default message.
+    /// The error of `kind`.
     pub fn new(kind: ErrorKind) -> Self {
         Self {
             kind,
-            message: kind.message().to_owned(),
+            retry_after_secs: None,
+        }
+    }
+
+    /// The sentence to show.
+    pub fn message(&self) -> String {
+        match (self.kind, self.retry_after_secs) {
+            (ErrorKind::RateLimited, Some(secs)) => m::rate_limited(secs),
+            (kind, _) => kind.message().to_owned(),
         }
     }
 }
@@ -158,16 +138,9 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let message = match value {
-            // The browser could not reach the server: say so plainly.
-            ServerFnErrorErr::Request(_) => {
-                "Could not reach the server. Check your connection and try again.".to_owned()
-            }
-            _ => ErrorKind::Request.message().to_owned(),
-        };
-        Self {
-            kind: ErrorKind::Request,
-            message,
+        match value {
+            ServerFnErrorErr::Request(_) => ErrorKind::Unreachable.into(),
+            _ => ErrorKind::Request.into(),
         }
     }
 }
@@ -182,24 +155,21 @@ impl From<sessions::StoreError> for AppError {
             S::InvalidPassword => ErrorKind::InvalidPassword,
             S::InvalidCredentials => ErrorKind::InvalidCredentials,
             S::WrongPassword => ErrorKind::WrongPassword,
-            S::RateLimited { .. } => ErrorKind::RateLimited,
+            S::RateLimited { retry_after_secs } => {
+                return AppError {
+                    kind: ErrorKind::RateLimited,
+                    retry_after_secs: Some(*retry_after_secs),
+                };
+            }
             S::SessionNotFound | S::UserNotFound => ErrorKind::SessionNotFound,
             S::CannotTerminateCurrent => ErrorKind::CannotTerminateCurrent,
             S::InvalidCursor => ErrorKind::InvalidCursor,
-            other => {
-                tracing::error!(error = ?other, "store failure");
+            S::Database(_) | S::PasswordHashing => {
+                tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable
             }
         };
-        Self {
-            kind,
-            // The store's text is written for users (the rate limit names minutes).
-            message: if kind == ErrorKind::Unavailable {
-                kind.message().to_owned()
-            } else {
-                e.to_string()
-            },
-        }
+        kind.into()
     }
 }
 
@@ -208,20 +178,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_round_trip_and_are_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for (kind, code, message) in KINDS {
-            assert!(seen.insert(*code));
-            assert_eq!(ErrorKind::from_code(code), Some(*kind));
-            assert_eq!(kind.message(), *message);
-        }
-        assert_eq!(ErrorKind::from_code("<script>"), None);
-    }
-
-    #[test]
-    fn current_session_message_says_use_log_out() {
+    fn wire_form_carries_the_message_but_never_reads_it_back() {
         let e = AppError::new(ErrorKind::CannotTerminateCurrent);
-        assert!(e.to_string().contains("Use Log out instead"));
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains("Use Log out instead"), "{json}");
+        assert!(json.contains("\"kind\":\"cannot_terminate_current\""));
         assert_eq!(e.kind.status(), 409);
+        let forged = r#"{"kind":"wrong_password","message":"Call +1 555 0100 now"}"#;
+        let read: AppError = serde_json::from_str(forged).unwrap();
+        assert_eq!(read.message(), m::WRONG_PASSWORD);
+        let limited = AppError {
+            kind: ErrorKind::RateLimited,
+            retry_after_secs: Some(120),
+        };
+        let back: AppError =
+            serde_json::from_str(&serde_json::to_string(&limited).unwrap()).unwrap();
+        assert_eq!(
+            back.message(),
+            "Too many failed sign-in attempts. Try again in 2 minutes."
+        );
     }
 }

@@ -58,7 +58,7 @@ test("two devices see each other; terminating one kicks it out live", async ({ b
   // B's old cookie gets no data anywhere.
   const replay = await browser.newContext();
   await replay.addCookies(bCookies);
-  const r1 = await replay.request.get("/api/dashboard");
+  const r1 = await replay.request.get("/api/board");
   expect(r1.status()).toBe(401);
   const r2 = await replay.request.get("/sessions", { maxRedirects: 0 });
   expect(r2.status()).toBe(303);
@@ -122,7 +122,7 @@ test("pages visited counts page loads and navigations, not assets", async ({ bro
   await expect(field(ownCard(page), "pages-visited")).toHaveText(String(c0 + 3));
 
   // Assets, server-function calls and the live stream are not pages.
-  for (const asset of ["/pkg/sessionboard.css", "/pkg/sessionboard.js", "/pkg/sessionboard.wasm", "/favicon.svg", "/api/dashboard", "/api/whoami"]) {
+  for (const asset of ["/pkg/sessionboard.css", "/pkg/sessionboard.js", "/pkg/sessionboard.wasm", "/favicon.svg", "/api/board", "/api/whoami"]) {
     expect((await page.request.get(asset)).status()).toBe(200);
   }
   await page.reload();

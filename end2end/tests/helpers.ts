@@ -93,8 +93,23 @@ export async function apiRegister(request: APIRequestContext, username: string, 
   expect(res.status()).toBe(200);
 }
 
-export async function dashboard(request: APIRequestContext): Promise<any> {
-  const res = await request.get("/api/dashboard");
+/** The public ids of the active session cards on the sessions page, this device's first. */
+export async function sessionIds(request: APIRequestContext): Promise<{ current: string; all: string[] }> {
+  const res = await request.get("/sessions", { maxRedirects: 0 });
   expect(res.status()).toBe(200);
-  return res.json();
+  const html = await res.text();
+  const cards = [...html.matchAll(/<article([^>]*)>/g)].map((m) => ({
+    id: /data-session-id="([^"]+)"/.exec(m[1])?.[1] ?? "",
+    current: /class="[^"]*\bcurrent\b/.test(m[1]),
+  }));
+  const current = cards.find((c) => c.current)?.id;
+  expect(current).toBeTruthy();
+  return { current: current!, all: cards.map((c) => c.id) };
+}
+
+/** Whether the request context's cookie is a live session. */
+export async function signedIn(request: APIRequestContext): Promise<boolean> {
+  const res = await request.get("/api/whoami");
+  expect(res.status()).toBe(200);
+  return (await res.json()) !== null;
 }

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_users_and_sessions;
+mod m20261128_000001_last_country_code;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -10,6 +11,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_users_and_sessions::Migration)]
+        vec![
+            Box::new(m20261127_000001_users_and_sessions::Migration),
+            Box::new(m20261128_000001_last_country_code::Migration),
+        ]
     }
 }

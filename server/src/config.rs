@@ -1,7 +1,9 @@
 //! Configuration: environment variables (and `.env`), each with a flag.
+use crate::StartError;
 use clap::Parser;
+use sessions::GeoIp;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn duration(s: &str) -> Result<Duration, String> {
@@ -89,11 +91,57 @@ impl Config {
         })
     }
 
-    /// `PUBLIC_ORIGIN` without a trailing slash, lower-cased.
-    pub fn origin(&self) -> String {
-        self.public_origin
-            .trim_end_matches('/')
-            .to_ascii_lowercase()
+    /// `PUBLIC_ORIGIN` as the origin check compares it.
+    pub fn origin(&self) -> Result<String, StartError> {
+        crate::policy::origin::origin_of(&self.public_origin)
+            .ok_or_else(|| StartError::InvalidOrigin(self.public_origin.clone()))
+    }
+
+    /// "SQLite" or "PostgreSQL", for messages.
+    pub fn backend(&self) -> &'static str {
+        if sessions::db::is_sqlite(&self.database_url) {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        }
+    }
+
+    /// Creates the directory of a SQLite file URL, so the default just works.
+    pub fn ensure_sqlite_dir(&self) -> Result<(), StartError> {
+        let Some(rest) = self.database_url.strip_prefix("sqlite://") else {
+            return Ok(());
+        };
+        let file = rest.split('?').next().unwrap_or("");
+        match Path::new(file).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => {
+                std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+                    path: dir.display().to_string(),
+                    source,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The country database: the one asked for (which must open), the
+    /// default one if it opens, or none.
+    pub fn open_geoip(&self) -> Result<GeoIp, StartError> {
+        let Some(path) = self.geoip_path() else {
+            tracing::info!("no GeoIP database (set GEOIP_DB); locations will show as Unknown");
+            return Ok(GeoIp::disabled());
+        };
+        match GeoIp::open(&path) {
+            Ok(geo) => {
+                tracing::info!(path = %path.display(), kind = ?geo.database_type(), "GeoIP database loaded");
+                Ok(geo)
+            }
+            // Asked for explicitly: a typo should stop the start, not hide locations.
+            Err(e) if self.geoip_db.is_some() => Err(e.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, "GeoIP database unreadable; locations will show as Unknown");
+                Ok(GeoIp::disabled())
+            }
+        }
     }
 
     pub fn store_config(&self) -> sessions::StoreConfig {
@@ -139,7 +187,9 @@ mod tests {
         .unwrap();
         assert!(c.demo);
         assert_eq!(c.session_idle_timeout, Duration::from_secs(7200));
-        assert_eq!(c.origin(), "https://example.com");
+        assert_eq!(c.origin().unwrap(), "https://example.com");
+        let bad = Config::try_parse_from(["sessionboard", "--public-origin", "localhost"]).unwrap();
+        assert!(bad.origin().is_err());
         assert!(Config::try_parse_from(["sessionboard", "--session-max-age", "forever"]).is_err());
     }
 }

@@ -1,8 +1,10 @@
 //! `--demo`: on an empty database, an account with a believable past.
-use anyhow::Context;
+use crate::StartError;
 use chrono::{Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use sessions::{EndReason, GeoIp, ManualClock, RequestFacts, SessionStore, StoreConfig};
+use sessions::{
+    CurrentSession, GeoIp, ManualClock, RequestFacts, SessionStore, StoreConfig, StoreError,
+};
 use std::sync::Arc;
 
 pub const USERNAME: &str = "demo";
@@ -25,37 +27,46 @@ fn facts(ua: &str, ip: &str) -> RequestFacts {
     }
 }
 
-/// Creates the demo account and its sessions when no account exists yet.
-/// Returns whether it did.
-pub async fn seed(
+/// Creates the demo account and its sessions when no account exists yet,
+/// and says which happened.
+pub async fn seed_if_empty(
     db: &DatabaseConnection,
     config: StoreConfig,
     geo: Arc<GeoIp>,
-) -> anyhow::Result<bool> {
-    if sessions::entity::user::Entity::find().count(db).await? > 0 {
-        return Ok(false);
+) -> Result<(), StartError> {
+    let accounts = sessions::entity::user::Entity::find()
+        .count(db)
+        .await
+        .map_err(StoreError::from)?;
+    if accounts > 0 {
+        tracing::info!("database not empty: demo data not added");
+        return Ok(());
     }
+    seed(db, config, geo).await?;
+    tracing::info!(user = USERNAME, password = PASSWORD, "demo account created");
+    Ok(())
+}
+
+async fn seed(
+    db: &DatabaseConnection,
+    config: StoreConfig,
+    geo: Arc<GeoIp>,
+) -> Result<(), StoreError> {
     let now = Utc::now();
     let clock = Arc::new(ManualClock::new(now - Duration::days(40)));
     let store = SessionStore::with_clock(db.clone(), config, geo, clock.clone());
-    let user = store
-        .register_user(USERNAME, PASSWORD)
-        .await
-        .context("creating the demo account")?;
+    let user = store.register(USERNAME, PASSWORD).await?;
     let uid = user.id;
     let at = |d: Duration| clock.set(now + d);
     let login = |ua: &'static str, ip: &'static str| {
         let store = store.clone();
         async move {
             let (token, _) = store.start_session(uid, &facts(ua, ip)).await?;
-            let current = store
-                .authenticate(token.expose_secret())
-                .await?
-                .context("demo session")?;
-            anyhow::Ok(current)
+            let current = store.authenticate(token.expose_secret()).await?;
+            current.ok_or(StoreError::SessionNotFound)
         }
     };
-    let browse = |current: &sessions::CurrentSession, ip: &str, pages: u32| {
+    let browse = |current: &CurrentSession, ip: &str, pages: u32| {
         for _ in 0..pages {
             store.record_activity(current, ip.parse().expect("valid"), true);
         }
@@ -80,7 +91,7 @@ pub async fn seed(
         .await?;
     at(Duration::days(-11) - Duration::minutes(95));
     browse(&phone, "89.160.20.128", 4);
-    store.end_session(&phone, EndReason::SignedOut).await?;
+    store.log_out(&phone).await?;
 
     // "Sign out everywhere" from the tablet ends the office PC.
     at(Duration::days(-6) - Duration::hours(2) - Duration::minutes(17));
@@ -89,7 +100,7 @@ pub async fn seed(
     let tablet = login(ANDROID_TABLET, "89.160.20.128").await?;
     store.flush_activity().await?;
     at(Duration::days(-5) + Duration::hours(4));
-    store.terminate_other_sessions(&tablet).await?;
+    store.sign_out_everywhere(&tablet).await?;
 
     // The Mac terminates a script that logged in with the password.
     at(Duration::days(-3) - Duration::hours(7) - Duration::minutes(41));
@@ -110,5 +121,5 @@ pub async fn seed(
     at(Duration::minutes(-12));
     browse(&mac, "216.160.83.56", 14);
     store.flush_activity().await?;
-    Ok(true)
+    Ok(())
 }

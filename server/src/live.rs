@@ -1,65 +1,83 @@
 //! The live-update stream: server-sent events per signed-in session.
-use crate::web::WebState;
-use axum::Extension;
+use crate::policy::{cookie::session_cookie, origin::read_allowed};
+use crate::state::AppState;
+use app::contract::sse;
+use app::messages;
+use app::session::MaybeSignedIn;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream;
-use sessions::{CurrentSession, SessionEvent};
+use sessions::{CurrentSession, EndReason, SessionEvent, UserEvents};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Interval;
 
 /// How often an open stream re-checks that its session is still valid
 /// (expiry happens without an event).
 const RECHECK: Duration = Duration::from_secs(15);
 
+struct Stream {
+    events: UserEvents,
+    recheck: Interval,
+    state: AppState,
+    token: String,
+    current: Arc<CurrentSession>,
+}
+
+fn signed_out(reason: Option<EndReason>) -> Event {
+    let data = match reason {
+        Some(EndReason::SignedOut) => sse::LOGGED_OUT,
+        _ => sse::ENDED,
+    };
+    Event::default().event(sse::SIGNED_OUT).data(data)
+}
+
 /// `GET /api/events`: `changed` whenever the account's sessions change,
 /// `signed_out` (then the stream ends) when this very session ends.
 pub async fn events(
-    State(state): State<&'static WebState>,
+    State(state): State<AppState>,
     headers: HeaderMap,
-    current: Option<Extension<Arc<CurrentSession>>>,
+    MaybeSignedIn(current): MaybeSignedIn,
 ) -> Response {
-    if !crate::web::read_allowed(&headers, &state.origin) {
-        return (StatusCode::FORBIDDEN, "Refused: cross-site event stream.").into_response();
+    if !read_allowed(&headers, state.origin()) {
+        return (StatusCode::FORBIDDEN, messages::CROSS_SITE_STREAM).into_response();
     }
-    let (Some(Extension(current)), Some(token)) = (
-        current,
-        crate::web::session_cookie(&headers).map(str::to_owned),
-    ) else {
-        return (StatusCode::UNAUTHORIZED, "Not signed in.").into_response();
+    let (Some(current), Some(token)) = (current, session_cookie(&headers).map(str::to_owned))
+    else {
+        return (StatusCode::UNAUTHORIZED, messages::NOT_SIGNED_IN).into_response();
     };
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.reset(); // the request was just authenticated
-    let start = Some((
-        state.store.subscribe(current.user_id),
+    let start = Stream {
+        events: state.store().subscribe(current.user_id),
         recheck,
         state,
         token,
         current,
-    ));
-    let stream = stream::unfold(start, |st| async move {
-        let (mut sub, mut recheck, state, token, current) = st?;
-        let mut shutdown = state.shutdown.clone();
+    };
+    let stream = stream::unfold(Some(start), |st| async move {
+        let mut st = st?;
+        let mut shutdown = st.state.shutdown();
         loop {
             tokio::select! {
-                ev = sub.recv() => match ev {
-                    Some(SessionEvent::Ended { session_id, reason, .. }) if session_id == current.public_id => {
-                        let event = Event::default().event("signed_out").data(reason.as_str());
-                        return Some((Ok::<_, Infallible>(event), None));
+                ev = st.events.recv() => match ev {
+                    Some(SessionEvent::Ended { session_id, reason, .. })
+                        if session_id == st.current.public_id =>
+                    {
+                        return Some((Ok::<_, Infallible>(signed_out(Some(reason))), None));
                     }
                     Some(_) => {
-                        let event = Event::default().event("changed").data("{}");
-                        return Some((Ok(event), Some((sub, recheck, state, token, current))));
+                        let event = Event::default().event(sse::CHANGED).data("{}");
+                        return Some((Ok(event), Some(st)));
                     }
                     None => return None,
                 },
-                _ = recheck.tick() => {
-                    if !matches!(state.store.authenticate(&token).await, Ok(Some(_))) {
-                        let event = Event::default().event("signed_out").data("expired");
-                        return Some((Ok(event), None));
+                _ = st.recheck.tick() => {
+                    if !matches!(st.state.store().authenticate(&st.token).await, Ok(Some(_))) {
+                        return Some((Ok(signed_out(None)), None));
                     }
                 }
                 _ = shutdown.changed() => return None,

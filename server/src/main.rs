@@ -1,81 +1,21 @@
-//! The Sessionboard server: configuration, database, migrations, layers,
-//! Leptos routes, the live-update stream and graceful shutdown.
-mod config;
-mod demo;
-mod live;
-mod web;
-
+//! The Sessionboard binary: reads the configuration, connects, migrates,
+//! serves, and writes pending activity on the way out.
 use anyhow::Context;
-use app::{App, shell};
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Router, ServiceExt};
+use axum::ServiceExt;
 use clap::Parser;
-use config::Config;
-use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos::config::get_configuration;
 use migrations::{Migrator, MigratorTrait};
-use sessions::{GeoIp, SessionStore, TrustedProxies};
+use server::config::Config;
+use server::{AppState, demo, router};
+use sessions::{SessionStore, TrustedProxies};
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
-use tower::Layer;
-use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
-use web::WebState;
 
 // Every request allocates a little (headers, extensions, futures) on two
 // or more threads; mimalloc's thread-local heaps make that cheaper than glibc.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn open_geoip(config: &Config) -> anyhow::Result<GeoIp> {
-    match config.geoip_path() {
-        Some(path) => match GeoIp::open(&path) {
-            Ok(geo) => {
-                tracing::info!(path = %path.display(), kind = ?geo.database_type(), "GeoIP database loaded");
-                Ok(geo)
-            }
-            // Asked for explicitly: a typo should stop the start, not hide locations.
-            Err(e) if config.geoip_db.is_some() => Err(e).context("GEOIP_DB"),
-            Err(e) => {
-                tracing::warn!(error = %e, "GeoIP database unreadable; locations will show as Unknown");
-                Ok(GeoIp::disabled())
-            }
-        },
-        None => {
-            tracing::info!("no GeoIP database (set GEOIP_DB); locations will show as Unknown");
-            Ok(GeoIp::disabled())
-        }
-    }
-}
-
-/// Creates the directory of a SQLite file URL, so the default just works.
-fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    if let Some(rest) = url.strip_prefix("sqlite://") {
-        let file = rest.split('?').next().unwrap_or("");
-        if let Some(dir) = Path::new(file)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-    }
-    Ok(())
-}
-
-async fn healthz(State(store): State<SessionStore>) -> (StatusCode, &'static str) {
-    match store.db().ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
-    }
-}
-
-async fn ping() -> &'static str {
-    "ok"
-}
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -104,13 +44,11 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
+    let origin = config.origin().context("PUBLIC_ORIGIN")?;
+    let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
 
-    ensure_sqlite_dir(&config.database_url)?;
-    let backend = if sessions::db::is_sqlite(&config.database_url) {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
+    config.ensure_sqlite_dir()?;
+    let backend = config.backend();
     tracing::info!(backend, "connecting to the database");
     let db = sessions::db::connect(&config.database_url)
         .await
@@ -120,60 +58,18 @@ async fn main() -> anyhow::Result<()> {
         .context("running database migrations")?;
 
     // Opened once: the demo seeding and the store share it.
-    let geo = Arc::new(open_geoip(&config)?);
+    let geo = Arc::new(config.open_geoip()?);
     if config.demo {
-        if demo::seed(&db, config.store_config(), geo.clone()).await? {
-            tracing::info!(
-                user = demo::USERNAME,
-                password = demo::PASSWORD,
-                "demo account created"
-            );
-        } else {
-            tracing::info!("database not empty: demo data not added");
-        }
+        demo::seed_if_empty(&db, config.store_config(), geo.clone()).await?;
     }
 
     let store = SessionStore::new(db, config.store_config(), geo);
     let background = store.spawn_background_tasks();
-    let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
-    // Lives as long as the process, borrowed rather than shared by an `Arc`:
-    // axum clones services per request, and a reference count would make
-    // every clone write one counter all threads share.
-    let state: &'static WebState = Box::leak(Box::new(WebState {
-        store: store.clone(),
-        trusted,
-        origin: config.origin().into(),
-        shutdown: shutdown_rx,
-    }));
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.site_addr;
-    let routes = generate_route_list(App);
-    let context_store = store.clone();
-    let app = Router::new()
-        .route("/healthz", get(healthz).with_state(store.clone()))
-        .route(web::EVENTS_PATH, get(live::events).with_state(state))
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(context_store.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(leptos_options)
-        // A trivial route behind the session layer (the load benchmark's subject).
-        .route("/api/ping", get(ping))
-        // Liveness, passed through the session layer untouched: also the load
-        // benchmark's baseline for /api/ping, which is the same handler.
-        .route("/livez", get(ping))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http());
-    // Around the whole router, once per request (a route layer would add a
-    // boxed service clone per request on every route).
-    let app = web::SessionLayer(state).layer(app);
+    let state = AppState::new(store.clone(), trusted, origin, shutdown_rx, leptos_options);
+    let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

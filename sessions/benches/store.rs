@@ -73,6 +73,11 @@ async fn postgres() -> Option<Backend> {
 /// one statement that both backends accept; 20 of each user's are active.
 async fn seed(db: &DatabaseConnection) {
     let started = std::time::Instant::now();
+    // Token hashes must be 64 hex digits to read back.
+    let hex = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => "printf('%064x', i)",
+        _ => "lpad(to_hex(i), 64, '0')",
+    };
     db.execute_unprepared(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {USERS}) \
          INSERT INTO users (username, username_key, password_hash, created_at, password_changed_at) \
@@ -84,8 +89,8 @@ async fn seed(db: &DatabaseConnection) {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS}) \
          INSERT INTO sessions (public_id, token_hash, user_id, created_at, last_seen_at, user_agent, \
            device_type, platform, browser_name, browser_version, login_ip, login_country_code, last_ip, \
-           country_code, pages_visited, ended_at, end_reason) \
-         SELECT 'p' || i, 'h' || i, 1 + (i % {USERS}), {BASE_MS} + i, {BASE_MS} + i, '{UA}', 'Desktop', \
+           last_country_code, pages_visited, ended_at, end_reason) \
+         SELECT 'p' || i, {hex}, 1 + (i % {USERS}), {BASE_MS} + i, {BASE_MS} + i, '{UA}', 'Desktop', \
            'Windows', 'Chrome', '124', '81.2.69.142', 'GB', '81.2.69.142', 'GB', i % 7, \
            CASE WHEN (i / {USERS}) % 5 = 0 THEN NULL ELSE {BASE_MS} + i + 60000 END, \
            CASE WHEN (i / {USERS}) % 5 = 0 THEN NULL ELSE 'signed_out' END \

@@ -1,8 +1,8 @@
 //! User agent → device type, platform, browser: with the `user-agent-parser`
 //! crate over uap-core's vendored `regexes.yaml`, plus our device-type rules.
-use crate::{Result, StoreError};
+use crate::StartupError;
+use crate::model::DeviceType;
 use moka::sync::Cache;
-use serde::{Deserialize, Serialize};
 use std::sync::{Arc, LazyLock};
 use user_agent_parser::UserAgentParser;
 
@@ -12,47 +12,8 @@ pub const UAP_REGEXES: &str = include_str!("../data/uap/regexes.yaml");
 /// Longest user agent the store keeps (and classifies), in bytes.
 pub const MAX_USER_AGENT_BYTES: usize = 512;
 
-/// The kind of device a session runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DeviceType {
-    /// A desktop or laptop computer.
-    Desktop,
-    /// A phone.
-    Mobile,
-    /// A tablet.
-    Tablet,
-    /// A crawler, an HTTP library or a headless browser.
-    Bot,
-    /// Anything else: TVs, consoles, unknown agents.
-    Other,
-}
-
-impl DeviceType {
-    /// The stored and displayed name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Desktop => "Desktop",
-            Self::Mobile => "Mobile",
-            Self::Tablet => "Tablet",
-            Self::Bot => "Bot",
-            Self::Other => "Other",
-        }
-    }
-
-    /// The inverse of [`as_str`](Self::as_str); unknown text is `Other`.
-    pub fn from_stored(s: &str) -> Self {
-        match s {
-            "Desktop" => Self::Desktop,
-            "Mobile" => Self::Mobile,
-            "Tablet" => Self::Tablet,
-            "Bot" => Self::Bot,
-            _ => Self::Other,
-        }
-    }
-}
-
 /// What a session's user agent says about the client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientInfo {
     /// Desktop, Mobile, Tablet, Bot or Other.
     pub device_type: DeviceType,
@@ -89,9 +50,9 @@ static GLOBAL: LazyLock<UserAgentClassifier> = LazyLock::new(|| {
 impl UserAgentClassifier {
     /// Builds the parser from the vendored rules. Compiling them takes a while:
     /// prefer [`UserAgentClassifier::global`].
-    pub fn new() -> Result<Self> {
+    pub fn new() -> Result<Self, StartupError> {
         let parser = UserAgentParser::from_str(UAP_REGEXES)
-            .map_err(|e| StoreError::UserAgentRules(format!("{e:?}")))?;
+            .map_err(|e| StartupError::UserAgentRules(format!("{e:?}")))?;
         Ok(Self {
             parser,
             cache: Cache::new(10_000),
@@ -275,19 +236,5 @@ mod tests {
         let odd = format!("a{}", "é".repeat(400));
         assert_eq!(truncate_user_agent(&odd).len(), 511);
         assert_eq!(truncate_user_agent("short"), "short");
-    }
-
-    #[test]
-    fn stored_names_round_trip() {
-        for d in [
-            DeviceType::Desktop,
-            DeviceType::Mobile,
-            DeviceType::Tablet,
-            DeviceType::Bot,
-            DeviceType::Other,
-        ] {
-            assert_eq!(DeviceType::from_stored(d.as_str()), d);
-        }
-        assert_eq!(DeviceType::from_stored("garbage"), DeviceType::Other);
     }
 }

@@ -1,5 +1,5 @@
 //! The client's IP address: the socket peer, or what a trusted proxy says.
-use crate::{Result, StoreError};
+use crate::StartupError;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -16,16 +16,16 @@ impl TrustedProxies {
 
     /// Parses a comma-separated list of CIDRs or single addresses
     /// (`"127.0.0.1/32, 10.0.0.0/8, ::1"`). Empty input means none.
-    pub fn parse(list: &str) -> Result<Self> {
+    pub fn parse(list: &str) -> Result<Self, StartupError> {
         list.split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
                 IpNet::from_str(s)
                     .or_else(|_| IpAddr::from_str(s).map(IpNet::from))
-                    .map_err(|_| StoreError::InvalidTrustedProxy(s.to_owned()))
+                    .map_err(|_| StartupError::InvalidTrustedProxy(s.to_owned()))
             })
-            .collect::<Result<Vec<_>>>()
+            .collect::<Result<Vec<_>, _>>()
             .map(Self)
     }
 

@@ -1,5 +1,5 @@
 //! Connecting to SQLite or PostgreSQL with the settings the store relies on.
-use crate::Result;
+use crate::StartupError;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::time::Duration;
@@ -18,7 +18,7 @@ pub fn is_sqlite(url: &str) -> bool {
 
 /// Opens a pool on `url`. SQLite gets WAL, `busy_timeout` 10 s,
 /// `foreign_keys=ON` and `synchronous=NORMAL` on every connection.
-pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));

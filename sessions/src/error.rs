@@ -1,51 +1,58 @@
+//! What the store refuses or fails with. The texts are for logs and
+//! developers; the app words its own messages for users.
 use sea_orm::DbErr;
 
-/// Everything the store can refuse or fail with. The `Display` text is meant
-/// for end users; database details stay in `Debug` (for logs) only.
+/// A refusal by a product rule, or a database failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Registration with a username that exists (compared case-insensitively).
-    #[error("That username is already taken.")]
+    #[error("username taken")]
     UsernameTaken,
     /// Registration with a username outside the allowed shape.
-    #[error("Usernames are 3 to 32 characters: letters, digits, '.', '_' or '-'.")]
+    #[error("invalid username")]
     InvalidUsername,
     /// A new password that is too short or too long.
-    #[error("Passwords must be 8 to 128 characters long.")]
+    #[error("invalid password length")]
     InvalidPassword,
     /// Login with an unknown username or a wrong password (never says which).
-    #[error("Wrong username or password.")]
+    #[error("invalid credentials")]
     InvalidCredentials,
-    /// Password change with a wrong current password.
-    #[error("The current password is wrong.")]
+    /// Password change with a wrong current password, or lost to a
+    /// concurrent change.
+    #[error("wrong current password")]
     WrongPassword,
     /// Too many failed logins for this account or from this address.
-    #[error("Too many failed sign-in attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60).max(1))]
+    #[error("rate limited for {retry_after_secs} s")]
     RateLimited {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
     /// An unknown session id, an ended one, or one of another account: the
     /// same answer for all three so that ids of other accounts cannot be probed.
-    #[error("That session does not exist or has already ended.")]
+    #[error("session not found")]
     SessionNotFound,
     /// Terminating the caller's own current session through "terminate".
-    #[error("You cannot terminate your current session from this page. Use Log out instead.")]
+    #[error("cannot terminate the current session")]
     CannotTerminateCurrent,
     /// The account behind a session no longer exists.
-    #[error("The account no longer exists.")]
+    #[error("user not found")]
     UserNotFound,
     /// A malformed history cursor.
-    #[error("That page of history does not exist.")]
+    #[error("invalid history cursor")]
     InvalidCursor,
-    /// Any database failure; the details are logged, never shown.
-    #[error("The session database is unavailable. Please try again.")]
+    /// Any database failure.
+    #[error("database: {0}")]
     Database(#[from] DbErr),
-    /// Argon2 failed (out of memory, say).
-    #[error("Could not process the password. Please try again.")]
+    /// Argon2 failed (out of memory, say) or its thread was lost.
+    #[error("password hashing failed")]
     PasswordHashing,
+}
+
+/// What can stop the store (or an app embedding it) from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
     /// The GeoIP database could not be opened.
-    #[error("Could not open the GeoIP database {path}: {reason}")]
+    #[error("could not open the GeoIP database {path}: {reason}")]
     GeoIp {
         /// The path given.
         path: String,
@@ -53,9 +60,12 @@ pub enum StoreError {
         reason: String,
     },
     /// The vendored user-agent rules could not be loaded.
-    #[error("Could not load the user-agent rules: {0}")]
+    #[error("could not load the user-agent rules: {0}")]
     UserAgentRules(String),
     /// A malformed trusted-proxy list.
-    #[error("Invalid trusted proxy {0:?}: expected an IP address or CIDR such as 10.0.0.0/8")]
+    #[error("invalid trusted proxy {0:?}: expected an IP address or CIDR such as 10.0.0.0/8")]
     InvalidTrustedProxy(String),
+    /// The database could not be reached.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
 }

@@ -1,15 +1,13 @@
 //! Changes a dashboard should see, on an in-process broadcast channel.
 //!
 //! Kept behind this one small type so that a cross-server transport
-//! (PostgreSQL `LISTEN/NOTIFY`) can feed the same channel later.
-use crate::view::{EndReason, SessionView};
+//! (PostgreSQL `LISTEN/NOTIFY`) can feed the same channel.
+use crate::model::{EndReason, SessionView};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use tokio::sync::broadcast;
 
 /// One change to a user's sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionEvent {
     /// A new login.
     Started {
@@ -37,8 +35,6 @@ pub enum SessionEvent {
         last_seen_at: DateTime<Utc>,
         /// New page count.
         pages_visited: i64,
-        /// Latest IP.
-        ip: String,
     },
     /// The subscriber fell behind and missed events: reload everything.
     Resync {
@@ -61,7 +57,7 @@ impl SessionEvent {
 
 /// The channel every store change is published on.
 #[derive(Debug, Clone)]
-pub struct EventHub {
+pub(crate) struct EventHub {
     tx: broadcast::Sender<SessionEvent>,
 }
 

@@ -1,12 +1,11 @@
-//! IP address → country, with `maxminddb`, and a country's name and flag.
-use crate::countries::COUNTRIES;
-use crate::{Result, StoreError};
-use serde::{Deserialize, Serialize};
+//! IP address → country, with `maxminddb`. Names and flags are the app's.
+use crate::StartupError;
+use serde::Deserialize;
 use std::net::IpAddr;
 use std::path::Path;
 
 /// Where a session's IP address is, as shown on its card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// A country, by ISO 3166-1 alpha-2 code.
     Country(String),
@@ -25,19 +24,6 @@ impl Location {
             _ => Self::Unknown,
         }
     }
-
-    /// "🇬🇧 United Kingdom", "Local network" or "Unknown".
-    pub fn label(&self) -> String {
-        match self {
-            Self::Country(code) => format!(
-                "{} {}",
-                flag_emoji(code),
-                country_name(code).unwrap_or(code.as_str())
-            ),
-            Self::LocalNetwork => "Local network".to_owned(),
-            Self::Unknown => "Unknown".to_owned(),
-        }
-    }
 }
 
 /// Private, loopback, link-local, unique-local and unspecified addresses.
@@ -54,25 +40,6 @@ pub fn is_local(ip: IpAddr) -> bool {
                 || (first & 0xffc0) == 0xfe80 // fe80::/10 link local
         }
     }
-}
-
-/// English name of an ISO country code ("GB" → "United Kingdom").
-pub fn country_name(code: &str) -> Option<&'static str> {
-    let code = code.to_ascii_uppercase();
-    COUNTRIES
-        .binary_search_by(|(c, _)| (*c).cmp(code.as_str()))
-        .ok()
-        .map(|i| COUNTRIES[i].1)
-}
-
-/// The flag emoji of an ISO country code: two regional indicator symbols.
-pub fn flag_emoji(code: &str) -> String {
-    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return String::new();
-    }
-    code.bytes()
-        .map(|b| char::from_u32(0x1F1E6 + u32::from(b.to_ascii_uppercase() - b'A')).unwrap_or(' '))
-        .collect()
 }
 
 #[derive(Deserialize)]
@@ -118,9 +85,9 @@ impl GeoIp {
     }
 
     /// Opens a MaxMind-format `.mmdb` (country or city database).
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StartupError> {
         let path = path.as_ref();
-        let reader = maxminddb::Reader::open_readfile(path).map_err(|e| StoreError::GeoIp {
+        let reader = maxminddb::Reader::open_readfile(path).map_err(|e| StartupError::GeoIp {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
@@ -145,11 +112,6 @@ impl GeoIp {
             reader: Some(reader),
             dbip,
         })
-    }
-
-    /// Whether a database is loaded.
-    pub fn is_enabled(&self) -> bool {
-        self.reader.is_some()
     }
 
     /// The database's own type name, e.g. "GeoIP2-Country".
@@ -194,17 +156,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_and_names() {
-        assert_eq!(flag_emoji("GB"), "🇬🇧");
-        assert_eq!(flag_emoji("jp"), "🇯🇵");
-        assert_eq!(flag_emoji("G"), "");
-        assert_eq!(flag_emoji("1A"), "");
-        assert_eq!(country_name("GB"), Some("United Kingdom"));
-        assert_eq!(country_name("us"), Some("United States"));
-        assert_eq!(country_name("ZZ"), None);
-    }
-
-    #[test]
     fn local_addresses() {
         for ip in [
             "10.1.2.3",
@@ -225,10 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn labels() {
-        assert_eq!(Location::Country("GB".into()).label(), "🇬🇧 United Kingdom");
-        assert_eq!(Location::LocalNetwork.label(), "Local network");
-        assert_eq!(Location::Unknown.label(), "Unknown");
+    fn locations_from_stored_parts() {
         assert_eq!(
             Location::from_parts(Some("10.0.0.1".parse().unwrap()), Some("US")),
             Location::LocalNetwork

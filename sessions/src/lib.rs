@@ -5,36 +5,44 @@
 //! values (a user-agent string, a client IP). An axum (or any other) app embeds
 //! it by building a [`SessionStore`], calling [`SessionStore::authenticate`] on
 //! each request and the action methods from its handlers.
+//!
+//! Each product concept is one module with its own `impl SessionStore` block:
+//! accounts (register, change password), login (verify, start a session),
+//! authentication, activity, history, ending sessions and retention.
 
+mod accounts;
 mod activity;
 pub mod agent;
-mod auth_cache;
+mod authn;
 pub mod client_ip;
 pub mod clock;
-mod countries;
+mod config;
 pub mod db;
+mod ending;
 pub mod entity;
 mod error;
 pub mod events;
 pub mod geo;
+mod history;
+mod login;
+mod login_throttle;
+mod model;
+mod per_thread;
+mod retention;
 pub mod secret;
 mod store;
-pub mod throttle;
-mod view;
 
-pub use agent::{ClientInfo, DeviceType, UserAgentClassifier};
+pub use agent::{ClientInfo, UserAgentClassifier};
 pub use client_ip::{TrustedProxies, resolve_client_ip};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::StoreError;
-pub use events::{EventHub, SessionEvent, UserEvents};
-pub use geo::{GeoIp, Location, country_name, flag_emoji};
-pub use secret::{PasswordHash, SessionToken, TokenDigest, TokenHash};
-pub use store::{
-    CurrentSession, HistoryCursor, HistoryPage, HistoryQuery, RequestFacts, SessionStore,
-    StoreConfig, User,
-};
-pub use throttle::{LoginThrottle, ThrottleConfig};
-pub use view::{EndReason, SessionView};
+pub use config::{StoreConfig, ThrottleConfig};
+pub use error::{StartupError, StoreError};
+pub use events::{SessionEvent, UserEvents};
+pub use geo::{GeoIp, Location};
+pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
+pub use model::{CurrentSession, DeviceType, EndReason, RequestFacts, SessionView, User};
+pub use secret::{PasswordHash, SessionToken, TokenDigest};
+pub use store::SessionStore;
 
 /// Result type of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

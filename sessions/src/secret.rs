@@ -1,5 +1,5 @@
-//! Secrets as types: a session token and a password hash are never
-//! `Serialize`, and their `Debug` output is redacted.
+//! Secrets as types: a session token, its digest and a password hash are
+//! never `Serialize`, and their `Debug` output is redacted.
 use crate::{Result, StoreError};
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -17,50 +17,31 @@ pub const TOKEN_BYTES: usize = 32;
 /// Length of an encoded token: URL-safe base64 of 32 bytes, no padding.
 pub const TOKEN_LEN: usize = 43;
 
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the operating system's random number generator failed");
+    bytes
+}
+
 /// The bearer secret of a session, as held in the cookie. The database only
-/// ever sees its [`TokenHash`].
+/// ever sees its [`TokenDigest`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionToken(String);
 
 impl SessionToken {
     /// A fresh token: 256 bits from the operating system's CSPRNG.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut bytes)
-            .expect("the operating system's random number generator failed");
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(URL_SAFE_NO_PAD.encode(random::<TOKEN_BYTES>()))
     }
 
-    /// Wraps a value read from a cookie; `None` unless it has a token's shape,
-    /// so malformed input never reaches the database.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::well_formed(value).then(|| Self(value.to_owned()))
-    }
-
-    fn well_formed(value: &str) -> bool {
+    /// Whether a cookie value has a token's exact shape.
+    pub fn is_well_formed(value: &str) -> bool {
         value.len() == TOKEN_LEN
             && value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    }
-
-    /// The hash of a cookie value that has a token's shape, without keeping
-    /// a copy of the token.
-    pub fn hash_of(value: &str) -> Option<TokenHash> {
-        Self::digest_of(value).map(TokenHash::from)
-    }
-
-    /// The raw SHA-256 of a cookie value that has a token's shape: the
-    /// per-request path, which needs no hex text unless it asks the database.
-    pub fn digest_of(value: &str) -> Option<TokenDigest> {
-        Self::well_formed(value).then(|| Self::digest_unchecked(value))
-    }
-
-    /// The raw SHA-256 of any value, shape unchecked: for cache lookups,
-    /// which can only find well-formed tokens.
-    pub(crate) fn digest_unchecked(value: &str) -> TokenDigest {
-        TokenDigest(Sha256::digest(value.as_bytes()).into())
     }
 
     /// The token text, for the `Set-Cookie` header and nothing else.
@@ -69,8 +50,8 @@ impl SessionToken {
     }
 
     /// SHA-256 of the token: what the database stores and looks up.
-    pub fn hash(&self) -> TokenHash {
-        TokenHash(hex::encode(Sha256::digest(self.0.as_bytes())))
+    pub fn digest(&self) -> TokenDigest {
+        TokenDigest::of_unchecked(&self.0)
     }
 }
 
@@ -80,9 +61,39 @@ impl fmt::Debug for SessionToken {
     }
 }
 
-/// Raw SHA-256 of a [`SessionToken`]: the key of the in-memory caches.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// SHA-256 of a [`SessionToken`]: the key of the in-memory caches and, as
+/// lower-case hex (its one encoding), the `token_hash` column.
+#[derive(Clone, Copy, PartialEq, Eq, DeriveValueType)]
+#[sea_orm(
+    value_type = "String",
+    from_str = "TokenDigest::from_hex",
+    to_str = "TokenDigest::hex_text"
+)]
 pub struct TokenDigest([u8; 32]);
+
+impl TokenDigest {
+    /// The digest of a cookie value that has a token's shape: malformed
+    /// input never reaches the database.
+    pub fn of_cookie(value: &str) -> Option<Self> {
+        SessionToken::is_well_formed(value).then(|| Self::of_unchecked(value))
+    }
+
+    /// The digest of any value, shape unchecked: for cache lookups, which
+    /// can only find well-formed tokens.
+    pub(crate) fn of_unchecked(value: &str) -> Self {
+        Self(Sha256::digest(value.as_bytes()).into())
+    }
+
+    fn hex_text(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    fn from_hex(s: &str) -> std::result::Result<Self, hex::FromHexError> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out)?;
+        Ok(Self(out))
+    }
+}
 
 impl std::hash::Hash for TokenDigest {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -99,37 +110,6 @@ impl fmt::Debug for TokenDigest {
     }
 }
 
-impl From<TokenDigest> for TokenHash {
-    fn from(d: TokenDigest) -> Self {
-        TokenHash(hex::encode(d.0))
-    }
-}
-
-/// Hex SHA-256 of a [`SessionToken`].
-#[derive(Clone, PartialEq, Eq, Hash, DeriveValueType)]
-pub struct TokenHash(String);
-
-impl TokenHash {
-    /// The raw digest again, for the caches (`None` only for a malformed
-    /// value, which the database never holds).
-    pub fn digest(&self) -> Option<TokenDigest> {
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(&self.0, &mut out).ok()?;
-        Some(TokenDigest(out))
-    }
-
-    #[cfg(test)]
-    pub(crate) fn as_db_value(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for TokenHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenHash(<redacted>)")
-    }
-}
-
 /// An Argon2id password hash in PHC string format.
 #[derive(Clone, PartialEq, Eq, DeriveValueType)]
 pub struct PasswordHash(String);
@@ -138,11 +118,8 @@ impl PasswordHash {
     /// Hashes `password` with Argon2id and a random salt. Slow on purpose:
     /// call it from a blocking thread.
     pub fn create(password: &str) -> Result<Self> {
-        let mut salt_bytes = [0u8; 16];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut salt_bytes)
-            .map_err(|_| StoreError::PasswordHashing)?;
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|_| StoreError::PasswordHashing)?;
+        let salt =
+            SaltString::encode_b64(&random::<16>()).map_err(|_| StoreError::PasswordHashing)?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| Self(h.to_string()))
@@ -173,11 +150,7 @@ impl fmt::Debug for PasswordHash {
 
 /// A random public session id: 128 bits, URL-safe, unrelated to the token.
 pub(crate) fn new_public_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .expect("the operating system's random number generator failed");
-    URL_SAFE_NO_PAD.encode(bytes)
+    URL_SAFE_NO_PAD.encode(random::<16>())
 }
 
 #[cfg(test)]
@@ -190,38 +163,41 @@ mod tests {
         assert_eq!(t.expose_secret().len(), TOKEN_LEN);
         let raw = URL_SAFE_NO_PAD.decode(t.expose_secret()).unwrap();
         assert_eq!(raw.len(), 32);
-        assert!(SessionToken::parse(t.expose_secret()).is_some());
+        assert!(SessionToken::is_well_formed(t.expose_secret()));
     }
 
     #[test]
-    fn parse_rejects_malformed() {
-        assert!(SessionToken::parse("").is_none());
-        assert!(SessionToken::parse("short").is_none());
-        assert!(SessionToken::parse(&"a".repeat(44)).is_none());
-        assert!(SessionToken::parse(&format!("{}=", "a".repeat(42))).is_none());
-        assert!(SessionToken::parse(&"a".repeat(43)).is_some());
+    fn malformed_cookies_have_no_digest() {
+        for bad in [
+            "".to_owned(),
+            "short".to_owned(),
+            "a".repeat(44),
+            format!("{}=", "a".repeat(42)),
+            format!("{}é", "a".repeat(41)),
+        ] {
+            assert!(TokenDigest::of_cookie(&bad).is_none(), "{bad}");
+        }
+        assert!(TokenDigest::of_cookie(&"a".repeat(43)).is_some());
     }
 
     #[test]
-    fn hash_is_sha256_hex_and_differs_from_token() {
+    fn digest_is_sha256_and_hex_round_trips() {
         let t = SessionToken::generate();
-        let h = t.hash();
-        assert_eq!(h.as_db_value().len(), 64);
-        assert_ne!(h.as_db_value(), t.expose_secret());
-        assert_eq!(h, SessionToken::parse(t.expose_secret()).unwrap().hash());
-        assert_eq!(Some(h.clone()), SessionToken::hash_of(t.expose_secret()));
-        assert_eq!(SessionToken::hash_of("short"), None);
-        let d = SessionToken::digest_of(t.expose_secret()).unwrap();
-        assert_eq!(TokenHash::from(d), h);
-        assert_eq!(h.digest(), Some(d));
+        let d = t.digest();
+        assert_eq!(TokenDigest::of_cookie(t.expose_secret()), Some(d));
+        let hex = d.hex_text();
+        assert_eq!(hex.len(), 64);
+        assert_eq!(hex, hex::encode(Sha256::digest(t.expose_secret())));
+        assert_eq!(TokenDigest::from_hex(&hex).unwrap(), d);
+        assert!(TokenDigest::from_hex("zz").is_err());
     }
 
     #[test]
     fn debug_is_redacted() {
         let t = SessionToken::generate();
-        let dbg = format!("{t:?} {:?}", t.hash());
+        let dbg = format!("{t:?} {:?}", t.digest());
         assert!(!dbg.contains(t.expose_secret()));
-        assert!(!dbg.contains(t.hash().as_db_value()));
+        assert!(!dbg.contains(&t.digest().hex_text()));
         let p = PasswordHash::create("correct horse").unwrap();
         assert_eq!(format!("{p:?}"), "PasswordHash(<redacted>)");
     }
@@ -238,6 +214,6 @@ mod tests {
     fn public_ids_are_distinct_from_tokens() {
         let id = new_public_id();
         assert_eq!(id.len(), 22);
-        assert!(SessionToken::parse(&id).is_none());
+        assert!(!SessionToken::is_well_formed(&id));
     }
 }

@@ -1,6 +1,10 @@
 //! A login: active while `ended_at` is null.
-use crate::secret::TokenHash;
+use crate::clock::from_ms;
+use crate::geo::Location;
+use crate::model::{DeviceType, EndReason, SessionView};
+use crate::secret::TokenDigest;
 use sea_orm::entity::prelude::*;
+use std::net::IpAddr;
 
 /// A row of `sessions`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,9 +16,9 @@ pub struct Model {
     /// Random public id used in pages and requests.
     #[sea_orm(unique)]
     pub public_id: String,
-    /// SHA-256 of the token (redacted in `Debug`).
+    /// SHA-256 of the token, stored as hex (redacted in `Debug`).
     #[sea_orm(unique)]
-    pub token_hash: TokenHash,
+    pub token_hash: TokenDigest,
     /// Owner.
     pub user_id: i64,
     /// Login time.
@@ -24,7 +28,7 @@ pub struct Model {
     /// Raw user agent, at most 512 bytes.
     pub user_agent: String,
     /// Desktop, Mobile, Tablet, Bot or Other.
-    pub device_type: String,
+    pub device_type: DeviceType,
     /// Operating system family.
     pub platform: String,
     /// Browser family.
@@ -38,13 +42,13 @@ pub struct Model {
     /// Client IP of the latest request.
     pub last_ip: String,
     /// Country of `last_ip`.
-    pub country_code: Option<String>,
+    pub last_country_code: Option<String>,
     /// Page opens in this session.
     pub pages_visited: i64,
     /// When the session ended; null while active.
     pub ended_at: Option<i64>,
-    /// Why it ended (see [`crate::EndReason`]).
-    pub end_reason: Option<String>,
+    /// Why it ended.
+    pub end_reason: Option<EndReason>,
 }
 
 /// Relations of `sessions`.
@@ -67,3 +71,29 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+fn location(ip: &str, code: Option<&str>) -> Location {
+    Location::from_parts(ip.parse::<IpAddr>().ok(), code)
+}
+
+impl From<&Model> for SessionView {
+    fn from(m: &Model) -> Self {
+        Self {
+            id: m.public_id.clone(),
+            device_type: m.device_type,
+            platform: m.platform.clone(),
+            browser_name: m.browser_name.clone(),
+            browser_version: m.browser_version.clone(),
+            user_agent: m.user_agent.clone(),
+            ip: m.last_ip.clone(),
+            location: location(&m.last_ip, m.last_country_code.as_deref()),
+            login_ip: m.login_ip.clone(),
+            login_location: location(&m.login_ip, m.login_country_code.as_deref()),
+            created_at: from_ms(m.created_at),
+            last_seen_at: from_ms(m.last_seen_at),
+            pages_visited: m.pages_visited,
+            ended_at: m.ended_at.map(from_ms),
+            end_reason: m.end_reason,
+        }
+    }
+}

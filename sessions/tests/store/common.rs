@@ -1,11 +1,77 @@
-//! Runs the same store test on SQLite and on PostgreSQL.
+//! Runs the same store test on SQLite and on PostgreSQL, and the helpers
+//! the tests share.
 #![allow(dead_code)]
 use chrono::{TimeZone, Utc};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
-use sessions::{GeoIp, ManualClock, SessionStore, StoreConfig, db};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+// Everything the test modules use, in one place.
+pub use chrono::Duration as ChronoDuration;
+pub use sessions::entity::session;
+pub use sessions::{
+    CurrentSession, DeviceType, EndReason, GeoIp, HistoryCursor, HistoryQuery, Location,
+    ManualClock, RequestFacts, SessionEvent, SessionStore, SessionToken, StoreConfig, StoreError,
+    ThrottleConfig, db,
+};
+pub use std::collections::HashSet;
+pub use std::net::IpAddr;
+pub use std::time::Duration;
+
+pub const FIREFOX_LINUX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
+pub const SAFARI_IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn facts(ua: &str, ip: &str) -> RequestFacts {
+    RequestFacts {
+        user_agent: ua.to_owned(),
+        ip: ip.parse().unwrap(),
+    }
+}
+
+/// Registers `name` with [`PASSWORD`]; returns the user id.
+pub async fn user(store: &SessionStore, name: &str) -> i64 {
+    store.register(name, PASSWORD).await.unwrap().id
+}
+
+/// Starts a session and authenticates it.
+pub async fn login(
+    store: &SessionStore,
+    user_id: i64,
+    ua: &str,
+    ip: &str,
+) -> (SessionToken, CurrentSession) {
+    let (token, _) = store.start_session(user_id, &facts(ua, ip)).await.unwrap();
+    let current = store
+        .authenticate(token.expose_secret())
+        .await
+        .unwrap()
+        .unwrap();
+    (token, current)
+}
+
+pub async fn is_active(store: &SessionStore, token: &SessionToken) -> bool {
+    store
+        .authenticate(token.expose_secret())
+        .await
+        .unwrap()
+        .is_some()
+}
+
+pub async fn count_rows(t: &TestDb) -> usize {
+    session::Entity::find().all(&t.db).await.unwrap().len()
+}
+
+pub async fn row_of(t: &TestDb, public_id: &str) -> session::Model {
+    session::Entity::find()
+        .filter(session::Column::PublicId.eq(public_id))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -100,6 +166,11 @@ pub async fn setup_with(backend: Backend, config: StoreConfig) -> Option<TestDb>
 }
 
 impl TestDb {
+    /// Another store ("server") on the same database and clock.
+    pub fn second_store(&self, config: StoreConfig) -> SessionStore {
+        SessionStore::with_clock(self.db.clone(), config, test_geoip(), self.clock.clone())
+    }
+
     /// Drops the PostgreSQL schema (SQLite's temp dir goes by itself).
     pub async fn teardown(self) {
         self.db.close().await.ok();
@@ -123,7 +194,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(super::common::Backend::Sqlite).await
+                    super::$name($crate::common::Backend::Sqlite).await
                 }
             )*
         }
@@ -131,7 +202,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(super::common::Backend::Postgres).await
+                    super::$name($crate::common::Backend::Postgres).await
                 }
             )*
         }

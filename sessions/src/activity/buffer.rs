@@ -1,9 +1,7 @@
-//! Activity accumulated in memory and written at most once per interval.
-use crate::auth_cache::DigestHashing;
-use std::collections::HashMap;
+//! Pending activity by session row id, one map per thread: recording (every
+//! request) touches only the calling thread's map, and the flush merges them.
+use crate::per_thread::{Map, PerThread};
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use thread_local::ThreadLocal;
 
 /// What one session did since the last flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,22 +13,14 @@ pub(crate) struct Pending {
     pub ip: IpAddr,
 }
 
-pub(crate) type Map = HashMap<i64, Pending, DigestHashing>;
+/// A batch of pending activity by row id.
+pub(crate) type Batch = Map<i64, Pending>;
 
-/// Pending activity by session row id, one map per thread: recording (every
-/// request) touches only the calling thread's map, and the flush merges
-/// them. A shared map would make every request write the same lock and
-/// entry from every thread.
 #[derive(Default)]
-pub(crate) struct ActivityBuffer(ThreadLocal<Mutex<Map>>);
-
-fn lock(m: &Mutex<Map>) -> MutexGuard<'_, Map> {
-    // A panic while holding the lock cannot leave the map half-updated.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
+pub(crate) struct ActivityBuffer(PerThread<i64, Pending>);
 
 /// Adds `old` (earlier or concurrent activity of the same session) to `into`.
-fn merge(into: &mut Map, row_id: i64, old: Pending) {
+fn merge(into: &mut Batch, row_id: i64, old: Pending) {
     match into.get_mut(&row_id) {
         Some(newer) => {
             newer.pages += old.pages;
@@ -46,10 +36,6 @@ fn merge(into: &mut Map, row_id: i64, old: Pending) {
 }
 
 impl ActivityBuffer {
-    fn own(&self) -> MutexGuard<'_, Map> {
-        lock(self.0.get_or_default())
-    }
-
     pub fn record(
         &self,
         row_id: i64,
@@ -59,7 +45,7 @@ impl ActivityBuffer {
         ip: IpAddr,
         page: bool,
     ) {
-        let mut map = self.own();
+        let mut map = self.0.own();
         let entry = map.entry(row_id).or_insert_with(|| Pending {
             user_id,
             public_id: public_id.to_owned(),
@@ -75,19 +61,30 @@ impl ActivityBuffer {
     }
 
     /// Everything pending, leaving the buffer empty.
-    pub fn take(&self) -> Map {
-        let mut all = Map::default();
-        for shard in self.0.iter() {
-            for (row_id, p) in std::mem::take(&mut *lock(shard)) {
+    pub fn take(&self) -> Batch {
+        let mut all = Batch::default();
+        self.0.each(|shard| {
+            for (row_id, p) in std::mem::take(shard) {
                 merge(&mut all, row_id, p);
             }
-        }
+        });
         all
     }
 
+    /// Takes what is pending for one session, merged over the threads.
+    pub fn take_one(&self, row_id: i64) -> Option<Pending> {
+        let mut merged = Batch::default();
+        self.0.each(|shard| {
+            if let Some(p) = shard.remove(&row_id) {
+                merge(&mut merged, row_id, p);
+            }
+        });
+        merged.remove(&row_id)
+    }
+
     /// Puts back a batch whose write failed, merged with what came since.
-    pub fn restore(&self, batch: Map) {
-        let mut map = self.own();
+    pub fn restore(&self, batch: Batch) {
+        let mut map = self.0.own();
         for (row_id, old) in batch {
             merge(&mut map, row_id, old);
         }
@@ -95,33 +92,29 @@ impl ActivityBuffer {
 
     /// Drops what is pending for an ended session.
     pub fn discard(&self, row_id: i64) {
-        for shard in self.0.iter() {
-            lock(shard).remove(&row_id);
-        }
+        self.0.remove_everywhere(&row_id);
     }
 
     /// The pending last-seen time alone (no copy of the rest).
     pub fn last_seen(&self, row_id: i64) -> Option<i64> {
-        self.0
-            .iter()
-            .filter_map(|shard| lock(shard).get(&row_id).map(|p| p.last_seen_ms))
-            .max()
+        let mut latest = None;
+        self.0.each(|shard| {
+            if let Some(p) = shard.get(&row_id) {
+                latest = latest.max(Some(p.last_seen_ms));
+            }
+        });
+        latest
     }
 
     /// Everything pending for one session, merged over the threads.
     pub fn peek(&self, row_id: i64) -> Option<Pending> {
-        let mut merged = Map::default();
-        for shard in self.0.iter() {
-            if let Some(p) = lock(shard).get(&row_id) {
+        let mut merged = Batch::default();
+        self.0.each(|shard| {
+            if let Some(p) = shard.get(&row_id) {
                 merge(&mut merged, row_id, p.clone());
             }
-        }
+        });
         merged.remove(&row_id)
-    }
-
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.0.iter().map(|shard| lock(shard).len()).sum()
     }
 }
 
@@ -140,7 +133,7 @@ mod tests {
         buf.record(1, 9, "p", 200, ip("2.2.2.2"), true);
         buf.record(1, 9, "p", 150, ip("3.3.3.3"), false);
         let batch = buf.take();
-        assert_eq!(buf.len(), 0);
+        assert_eq!(buf.0.len(), 0);
         let p = &batch[&1];
         assert_eq!((p.pages, p.last_seen_ms, p.ip), (2, 200, ip("2.2.2.2")));
         buf.record(1, 9, "p", 300, ip("4.4.4.4"), true);
@@ -155,14 +148,17 @@ mod tests {
         assert_eq!((p.pages, p.last_seen_ms, p.ip), (4, 300, ip("4.4.4.4")));
         assert_eq!(buf.last_seen(1), Some(300));
         let batch = buf.take();
-        assert_eq!(buf.len(), 0);
+        assert_eq!(buf.0.len(), 0);
         assert_eq!(batch[&1].pages, 4);
         buf.restore(batch);
         std::thread::scope(|s| {
             s.spawn(|| buf.record(1, 9, "p", 400, ip("6.6.6.6"), false));
         });
-        buf.discard(1);
+        let one = buf.take_one(1).unwrap();
+        assert_eq!((one.pages, one.last_seen_ms), (4, 400));
         assert!(buf.peek(1).is_none());
-        assert_eq!(buf.len(), 0);
+        buf.record(2, 9, "q", 500, ip("7.7.7.7"), true);
+        buf.discard(2);
+        assert_eq!(buf.0.len(), 0);
     }
 }

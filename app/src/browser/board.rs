@@ -1,8 +1,11 @@
-//! Browser-only code of the islands (compiled with `hydrate` only): taking
-//! over form submits, refreshing the sessions board from the live-update
-//! stream, and keeping relative and local times current.
+//! The sessions board in the browser: live refreshes from the event
+//! stream, its forms run in place, and times kept current.
+use super::{Message, go, set_busy, show, submitted, text, value};
+use crate::contract::{BoardAction, EVENTS_PATH, Page, query, sse};
+use crate::display::time;
 use crate::error::{AppError, ErrorKind};
-use crate::{api, pages, time};
+use crate::messages;
+use crate::server_fns::{account, board as api, refresh};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -10,114 +13,7 @@ use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, EventSource, FormData, HtmlFormElement};
-
-type Message = RwSignal<Option<String>>;
-
-/// Tells tests (and curious people) that the page's island is interactive.
-pub fn mark_hydrated() {
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
-/// Leaves the page for `url` (a full page load).
-pub fn go(url: &str) {
-    let _ = window().location().set_href(url);
-}
-
-/// The form behind a submit event and its `action` path.
-fn submitted(ev: &SubmitEvent) -> Option<(HtmlFormElement, String, FormData)> {
-    let form = ev.target()?.dyn_into::<HtmlFormElement>().ok()?;
-    let action = form.get_attribute("action")?;
-    let data = FormData::new_with_form(&form).ok()?;
-    Some((form, action, data))
-}
-
-fn value(data: &FormData, name: &str) -> Option<String> {
-    data.get(name).as_string()
-}
-
-fn text(data: &FormData, name: &str) -> String {
-    value(data, name).unwrap_or_default()
-}
-
-/// Disables the form's buttons (and says it is busy) while its action runs.
-fn set_busy(form: &HtmlFormElement, busy: bool) {
-    let Ok(buttons) = form.query_selector_all("button") else {
-        return;
-    };
-    for i in 0..buttons.length() {
-        if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            let _ = if busy {
-                b.set_attribute("disabled", "")
-            } else {
-                b.remove_attribute("disabled")
-            };
-            let _ = b.set_attribute("aria-busy", if busy { "true" } else { "false" });
-        }
-    }
-}
-
-fn show(info: Message, error: Message, outcome: Result<Option<String>, AppError>) {
-    match outcome {
-        Ok(message) => {
-            error.set(None);
-            info.set(message);
-        }
-        Err(e) => {
-            info.set(None);
-            error.set(Some(e.message));
-        }
-    }
-}
-
-/// Login, register and change password, run in place.
-pub fn submit_account_form(ev: SubmitEvent, info: Message, error: Message) {
-    let Some((form, action, data)) = submitted(&ev) else {
-        return;
-    };
-    let signs_in = matches!(action.as_str(), "/api/login" | "/api/register");
-    if !signs_in && action != "/api/change_password" {
-        return;
-    }
-    ev.prevent_default();
-    set_busy(&form, true);
-    spawn_local(async move {
-        let outcome = match action.as_str() {
-            "/api/login" => api::login(text(&data, "username"), text(&data, "password"))
-                .await
-                .map(|()| None),
-            "/api/register" => api::register(
-                text(&data, "username"),
-                text(&data, "password"),
-                text(&data, "confirm"),
-            )
-            .await
-            .map(|()| None),
-            _ => api::change_password(
-                text(&data, "current_password"),
-                text(&data, "new_password"),
-                text(&data, "confirm"),
-                value(&data, "sign_out_others"),
-            )
-            .await
-            .map(|n| {
-                // Done: the typed passwords should not stay on the screen.
-                form.reset();
-                Some(pages::password_changed_message(n))
-            }),
-        };
-        if signs_in && outcome.is_ok() {
-            go("/sessions");
-            return;
-        }
-        set_busy(&form, false);
-        show(info, error, outcome);
-    });
-}
+use web_sys::{Element, EventSource, HtmlFormElement};
 
 /// What the board shows: the history page and whether the "sign out
 /// everywhere" confirmation is open.
@@ -126,6 +22,10 @@ struct BoardQuery {
     before: Option<String>,
     after: Option<String>,
     confirm: bool,
+}
+
+fn login_page(key: &str) -> String {
+    format!("{}?{key}=1", Page::Login.path())
 }
 
 /// The sessions board in the browser.
@@ -148,15 +48,16 @@ impl Board {
         after: Option<String>,
         confirm: bool,
     ) -> Self {
+        let query = BoardQuery {
+            before,
+            after,
+            confirm,
+        };
         Board {
             el,
             info,
             error,
-            query: StoredValue::new(BoardQuery {
-                before,
-                after,
-                confirm,
-            }),
+            query: StoredValue::new(query),
             generation: StoredValue::new(0),
         }
     }
@@ -171,29 +72,29 @@ impl Board {
         )
         .ok();
 
-        let Ok(source) = EventSource::new(api::EVENTS_URL) else {
+        let Ok(source) = EventSource::new(EVENTS_PATH) else {
             return;
         };
         let changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| self.refresh());
         let _ =
-            source.add_event_listener_with_callback("changed", changed.as_ref().unchecked_ref());
+            source.add_event_listener_with_callback(sse::CHANGED, changed.as_ref().unchecked_ref());
         let signed_out =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
-                go(match e.data().as_string().as_deref() {
-                    Some("signed_out") => "/login?signed_out=1",
-                    _ => "/login?ended=1",
+                go(&match e.data().as_string().as_deref() {
+                    Some(sse::LOGGED_OUT) => login_page(query::SIGNED_OUT),
+                    _ => login_page(query::ENDED),
                 });
             });
         let _ = source
-            .add_event_listener_with_callback("signed_out", signed_out.as_ref().unchecked_ref());
+            .add_event_listener_with_callback(sse::SIGNED_OUT, signed_out.as_ref().unchecked_ref());
         // A refused stream (401) is not retried by the browser: find out why.
         let probe = source.clone();
         let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             if probe.ready_state() == EventSource::CLOSED {
                 spawn_local(async move {
-                    if let Ok(None) = api::whoami().await {
-                        go("/login?ended=1");
+                    if let Ok(None) = account::whoami().await {
+                        go(&login_page(query::ENDED));
                     }
                 });
             }
@@ -215,7 +116,7 @@ impl Board {
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         spawn_local(async move {
-            let result = api::board_html(q.before, q.after, q.confirm).await;
+            let result = refresh::board_html(q.before, q.after, q.confirm).await;
             if self.generation.get_value() != generation {
                 return;
             }
@@ -226,61 +127,61 @@ impl Board {
                         self.update_times(true);
                     }
                 }
-                Err(e) if e.kind == ErrorKind::NotSignedIn => go("/login?ended=1"),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) if e.kind == ErrorKind::NotSignedIn => go(&login_page(query::ENDED)),
+                Err(e) => self.error.set(Some(e.message())),
             }
         });
     }
 
-    /// Terminate, sign out everywhere (and its confirmation) and history
-    /// paging, run in place.
+    /// The board's forms, run in place by kind.
     pub fn submit(self, ev: SubmitEvent) {
-        let Some((form, action, data)) = submitted(&ev) else {
+        let Some((form, data)) = submitted(&ev) else {
+            return;
+        };
+        let action = form
+            .get_attribute("data-action")
+            .and_then(|a| BoardAction::parse(&a));
+        let Some(action) = action else {
             return;
         };
         ev.prevent_default();
-        match action.as_str() {
-            "/api/terminate_session" => {
+        match action {
+            BoardAction::Terminate => {
                 let id = text(&data, "id");
                 self.run(form, async move {
                     api::terminate_session(id)
                         .await
-                        .map(|()| pages::TERMINATED.to_owned())
+                        .map(|()| messages::TERMINATED.to_owned())
                 });
             }
-            "/api/sign_out_everywhere" => {
+            BoardAction::SignOutEverywhere => {
                 self.query.update_value(|q| q.confirm = false);
                 self.run(form, async move {
                     api::sign_out_everywhere()
                         .await
-                        .map(pages::signed_out_message)
+                        .map(messages::signed_out_everywhere)
                 });
             }
-            _ => {
-                let before = value(&data, "before");
-                let after = value(&data, "after");
-                let confirm = value(&data, "confirm").is_some();
-                if !confirm {
-                    // Keep the address bar in step, so a reload shows this page.
-                    let url = match (&before, &after) {
-                        (Some(b), _) => format!("/sessions?before={b}"),
-                        (_, Some(a)) => format!("/sessions?after={a}"),
-                        _ => "/sessions".to_owned(),
-                    };
-                    if let Ok(history) = window().history() {
-                        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-                    }
+            BoardAction::Confirm => {
+                self.query.update_value(|q| q.confirm = true);
+                self.refresh();
+            }
+            BoardAction::Page => {
+                let before = value(&data, query::BEFORE);
+                let after = value(&data, query::AFTER);
+                // Keep the address bar in step, so a reload shows this page.
+                let url = match (&before, &after) {
+                    (Some(b), _) => format!("{}?{}={b}", Page::Sessions.path(), query::BEFORE),
+                    (_, Some(a)) => format!("{}?{}={a}", Page::Sessions.path(), query::AFTER),
+                    _ => Page::Sessions.path().to_owned(),
+                };
+                if let Ok(history) = window().history() {
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
                 }
-                self.query.update_value(|q| {
-                    if confirm {
-                        q.confirm = true;
-                    } else {
-                        *q = BoardQuery {
-                            before,
-                            after,
-                            confirm: false,
-                        };
-                    }
+                self.query.set_value(BoardQuery {
+                    before,
+                    after,
+                    confirm: false,
                 });
                 self.refresh();
             }

@@ -2,7 +2,7 @@
 //! "United Kingdom", not the formal ISO title). Hand-written because the
 //! crates on offer carry the formal ISO names, which read badly on a card.
 //! Sorted by code for binary search.
-pub(crate) const COUNTRIES: &[(&str, &str)] = &[
+pub(super) const COUNTRIES: &[(&str, &str)] = &[
     ("AD", "Andorra"),
     ("AE", "United Arab Emirates"),
     ("AF", "Afghanistan"),

@@ -1,0 +1,48 @@
+//! Login, register and change password, run in place.
+use super::{Message, go, set_busy, show, submitted, text, value};
+use crate::contract::{AccountForm, Page};
+use crate::messages;
+use crate::server_fns::account;
+use leptos::task::spawn_local;
+use web_sys::SubmitEvent;
+
+pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Message) {
+    let Some((form, data)) = submitted(&ev) else {
+        return;
+    };
+    ev.prevent_default();
+    set_busy(&form, true);
+    spawn_local(async move {
+        let outcome = match form_kind {
+            AccountForm::Login => account::login(text(&data, "username"), text(&data, "password"))
+                .await
+                .map(|()| None),
+            AccountForm::Register => account::register(
+                text(&data, "username"),
+                text(&data, "password"),
+                text(&data, "confirm"),
+            )
+            .await
+            .map(|()| None),
+            AccountForm::ChangePassword => account::change_password(
+                text(&data, "current_password"),
+                text(&data, "new_password"),
+                text(&data, "confirm"),
+                value(&data, "sign_out_others"),
+            )
+            .await
+            .map(|n| {
+                // Done: the typed passwords should not stay on the screen.
+                form.reset();
+                Some(messages::password_changed(n))
+            }),
+        };
+        let signs_in = matches!(form_kind, AccountForm::Login | AccountForm::Register);
+        if signs_in && outcome.is_ok() {
+            go(Page::Sessions.path());
+            return;
+        }
+        set_busy(&form, false);
+        show(info, error, outcome);
+    });
+}

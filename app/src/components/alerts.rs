@@ -1,0 +1,12 @@
+use leptos::prelude::*;
+
+/// Error and confirmation messages, announced politely as they change.
+#[component]
+pub fn Alerts(error: RwSignal<Option<String>>, info: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="alerts" aria-live="polite">
+            {move || error.get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+            {move || info.get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,187 @@
+//! The board: toolbar, cards, history and pager, rendered on the server
+//! for the page and for every live refresh. `data-rel`, `data-since` and
+//! `data-local` mark times the browser keeps current (relative, running
+//! duration, viewer's time zone); `data-action` names each form's
+//! [`BoardAction`].
+use super::card::card;
+use super::history::history_table;
+use crate::contract::{BoardAction, Page, query};
+use crate::dashboard::Dashboard;
+use crate::messages::{confirm_sign_out, plural};
+use crate::server_fns::board::SignOutEverywhere;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+fn toolbar(others: u64, confirm: bool) -> Option<AnyView> {
+    if others == 0 {
+        return None;
+    }
+    let view = if confirm {
+        let (text, button) = confirm_sign_out(others);
+        view! {
+            <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                <p id="confirm-text">{text}</p>
+                <form action=SignOutEverywhere::PATH method="post" data-action=BoardAction::SignOutEverywhere.as_str()>
+                    <button type="submit" class="btn btn-danger">{button}</button>
+                </form>
+                <a href=Page::Sessions.path() class="btn" data-cancel="">"Cancel"</a>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form action=Page::Sessions.path() method="get" data-action=BoardAction::Confirm.as_str()>
+                <input type="hidden" name=query::CONFIRM value=query::CONFIRM_EVERYWHERE/>
+                <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
+            </form>
+        }
+        .into_any()
+    };
+    Some(view)
+}
+
+/// A history paging button: a GET of the sessions page with a cursor.
+fn pager_button(key: &'static str, cursor: Option<String>, label: &'static str) -> impl IntoView {
+    cursor.map(|c| {
+        view! {
+            <form action=Page::Sessions.path() method="get" data-action=BoardAction::Page.as_str()>
+                <input type="hidden" name=key value=c/>
+                <button type="submit" class="btn">{label}</button>
+            </form>
+        }
+    })
+}
+
+pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
+    let now = d.now_ms;
+    let others = d.others();
+    let cards = d.cards.into_iter().map(|c| card(c, now)).collect_view();
+    view! {
+        <div class="toolbar">
+            <p class="count">{plural(others + 1, "active session", "active sessions")}</p>
+            {toolbar(others, confirm)}
+        </div>
+        <div class="cards">{cards}</div>
+        <section class="history" aria-labelledby="history-title">
+            <h2 id="history-title">"Session history"</h2>
+            {history_table(d.history, now)}
+            <nav class="pager" aria-label="History pages">
+                {pager_button(query::AFTER, d.newer, "Newer")}
+                {pager_button(query::BEFORE, d.older, "Older")}
+            </nav>
+        </section>
+        {d.dbip_attribution.then(|| view! {
+            <footer class="attribution">
+                <a href="https://db-ip.com">"IP Geolocation by DB-IP"</a>
+            </footer>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::{HistoryRow, SessionCard};
+
+    fn card(id: &str, current: bool) -> SessionCard {
+        SessionCard {
+            id: id.into(),
+            device_type: "Mobile",
+            platform: "iOS".into(),
+            browser: "Mobile Safari 17".into(),
+            ip: "89.160.20.128".into(),
+            location: "🇸🇪 Sweden".into(),
+            last_seen_ms: 1_000_000,
+            created_ms: 1_000,
+            pages_visited: 7,
+            current,
+        }
+    }
+
+    fn render(d: Dashboard, confirm: bool) -> String {
+        Owner::new().with(|| board(d, confirm).to_html())
+    }
+
+    fn dashboard() -> Dashboard {
+        Dashboard {
+            cards: vec![card("me", true), card("other", false)],
+            history: vec![
+                HistoryRow {
+                    id: "other".into(),
+                    device_and_browser: "Mobile · Mobile Safari 17 on iOS".into(),
+                    location: "🇸🇪 Sweden".into(),
+                    created_ms: 1_000,
+                    ended_ms: None,
+                    status: "Active".into(),
+                },
+                HistoryRow {
+                    id: "old".into(),
+                    device_and_browser: "Desktop · Firefox 125 on Linux".into(),
+                    location: "Unknown".into(),
+                    created_ms: 500,
+                    ended_ms: Some(60_500),
+                    status: "Ended — terminated".into(),
+                },
+            ],
+            older: Some("500.old".into()),
+            newer: None,
+            now_ms: 1_060_000,
+            dbip_attribution: false,
+        }
+    }
+
+    #[test]
+    fn cards_carry_every_field_the_badge_and_terminate_for_others_only() {
+        let html = render(dashboard(), false);
+        for field in [
+            "device-type",
+            "platform",
+            "browser",
+            "ip",
+            "location",
+            "last-activity",
+            "login-time",
+            "pages-visited",
+        ] {
+            assert_eq!(
+                html.matches(&format!("data-field=\"{field}\"")).count(),
+                2,
+                "{field}"
+            );
+        }
+        assert_eq!(html.matches(">This device<").count(), 1);
+        assert_eq!(html.matches(">Terminate<").count(), 1);
+        assert!(html.contains("data-action=\"terminate\""));
+        assert!(html.contains("name=\"id\" value=\"other\""));
+        assert!(html.contains("🇸🇪 Sweden"));
+        assert!(html.contains("1 minute ago"), "relative last activity");
+        assert!(html.contains("2 active sessions"));
+        assert!(html.contains(">Sign out everywhere<"));
+        assert!(!html.contains("IP Geolocation by DB-IP"));
+    }
+
+    #[test]
+    fn history_rows_and_pager() {
+        let html = render(dashboard(), false);
+        assert!(html.contains("<tr data-session-id=\"other\""));
+        assert!(html.contains("Ended — terminated"));
+        assert!(html.contains("Desktop · Firefox 125 on Linux"));
+        // The running one ticks in the browser; the ended one is fixed.
+        assert!(html.contains("data-since=\"1000\""));
+        assert!(html.contains(">1 min<"));
+        assert!(html.contains("name=\"before\" value=\"500.old\""));
+        assert!(!html.contains(">Newer<"));
+    }
+
+    #[test]
+    fn the_confirmation_names_the_count() {
+        let html = render(dashboard(), true);
+        assert!(html.contains("This will sign out 1 other session. This device stays signed in."));
+        assert!(html.contains(">Sign out 1 other session<"));
+        assert!(html.contains("data-cancel"));
+        let mut alone = dashboard();
+        alone.cards.truncate(1);
+        let html = render(alone, true);
+        assert!(!html.contains("Sign out"), "nothing else to sign out");
+    }
+}

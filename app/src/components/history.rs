@@ -1,0 +1,51 @@
+//! The history table: recent sessions, active and ended.
+use super::local_time;
+use crate::dashboard::HistoryRow;
+use crate::display::time;
+use leptos::prelude::*;
+
+fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
+    let HistoryRow {
+        id,
+        device_and_browser,
+        location,
+        created_ms,
+        ended_ms,
+        status,
+    } = row;
+    let active = ended_ms.is_none();
+    let duration = time::duration(ended_ms.unwrap_or(now) - created_ms);
+    view! {
+        <tr data-session-id=id>
+            <td>{device_and_browser}</td>
+            <td>{location}</td>
+            <td>{local_time(created_ms)}</td>
+            <td data-since=active.then_some(created_ms)>{duration}</td>
+            <td><span class="status" class:active=active>{status}</span></td>
+        </tr>
+    }
+}
+
+/// The table (`data-since` marks running durations the browser keeps current).
+pub fn history_table(rows: Vec<HistoryRow>, now: i64) -> impl IntoView + use<> {
+    let rows = rows
+        .into_iter()
+        .map(|r| history_line(r, now))
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Device and browser"</th>
+                        <th scope="col">"Location"</th>
+                        <th scope="col">"Login time"</th>
+                        <th scope="col">"Duration"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,225 @@
+//! What the server, the pages and the WebAssembly must agree on, spelled
+//! once: the cookie, the pages and who may open them, the live stream's
+//! path and event names, the query keys pages read and the board's actions.
+use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "sb_session";
+
+/// The live-update stream (server-sent events) of the signed-in session.
+pub const EVENTS_PATH: &str = "/api/events";
+
+/// Names of the events on the live stream.
+pub mod sse {
+    /// Something about the account's sessions changed: refetch the board.
+    pub const CHANGED: &str = "changed";
+    /// This very session ended; the stream closes. Its data is
+    /// [`LOGGED_OUT`] or [`ENDED`].
+    pub const SIGNED_OUT: &str = "signed_out";
+    /// It logged out itself (in another tab, say).
+    pub const LOGGED_OUT: &str = "logged_out";
+    /// It was ended from elsewhere, or expired.
+    pub const ENDED: &str = "ended";
+}
+
+/// Who may open a page; anyone else is redirected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The front door: to the sessions page or to the login page.
+    Home,
+    /// Only signed-out visitors (login, register); others go to their sessions.
+    SignedOut,
+    /// Only signed-in visitors; others go to the login page.
+    SignedIn,
+}
+
+/// The pages, the one route table: the Leptos router matches these, the
+/// server's page guards read their [`Access`], and each load of one is a
+/// page visited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    Home,
+    Login,
+    Register,
+    Sessions,
+    ChangePassword,
+}
+
+impl Page {
+    /// Every page.
+    pub const ALL: [Page; 5] = [
+        Page::Home,
+        Page::Login,
+        Page::Register,
+        Page::Sessions,
+        Page::ChangePassword,
+    ];
+
+    /// The page's path.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Page::Home => "/",
+            Page::Login => "/login",
+            Page::Register => "/register",
+            Page::Sessions => "/sessions",
+            Page::ChangePassword => "/account/password",
+        }
+    }
+
+    /// Who may open it.
+    pub const fn access(self) -> Access {
+        match self {
+            Page::Home => Access::Home,
+            Page::Login | Page::Register => Access::SignedOut,
+            Page::Sessions | Page::ChangePassword => Access::SignedIn,
+        }
+    }
+
+    /// Whether loading it counts as a page visited (the front door only
+    /// redirects).
+    pub const fn counts_as_visit(self) -> bool {
+        !matches!(self, Page::Home)
+    }
+
+    /// The page at `path`, if any.
+    pub fn at(path: &str) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| p.path() == path)
+    }
+
+    /// Where a GET of this page goes instead, given whether the visitor
+    /// is signed in.
+    pub fn redirect(self, signed_in: bool) -> Option<Page> {
+        match (self.access(), signed_in) {
+            (Access::Home, true) | (Access::SignedOut, true) => Some(Page::Sessions),
+            (Access::Home, false) | (Access::SignedIn, false) => Some(Page::Login),
+            _ => None,
+        }
+    }
+}
+
+/// A page is its own route: the whole path must match.
+impl PossibleRouteMatch for Page {
+    fn optional(&self) -> bool {
+        false
+    }
+
+    fn test<'a>(&self, path: &'a str) -> Option<PartialPathMatch<'a>> {
+        let want = self.path();
+        let rest = path.strip_prefix(want)?;
+        (rest.is_empty() || rest == "/").then(|| PartialPathMatch::new(rest, vec![], want))
+    }
+
+    fn generate_path(&self, path: &mut Vec<PathSegment>) {
+        let segments = self.path().split('/').filter(|s| !s.is_empty());
+        path.extend(segments.map(|s| PathSegment::Static(s.into())));
+    }
+}
+
+/// Query keys the pages read after a plain form post or a redirect.
+pub mod query {
+    /// `/login?ended=1`: this session was ended from another device.
+    pub const ENDED: &str = "ended";
+    /// `/login?signed_out=1`, `/sessions?signed_out=<n>`.
+    pub const SIGNED_OUT: &str = "signed_out";
+    /// `/sessions?terminated=1`.
+    pub const TERMINATED: &str = "terminated";
+    /// `/account/password?changed=1&signed_out=<n>`.
+    pub const CHANGED: &str = "changed";
+    /// `/sessions?confirm=everywhere`: the sign-out-everywhere confirmation.
+    pub const CONFIRM: &str = "confirm";
+    /// The value of [`CONFIRM`] that opens it.
+    pub const CONFIRM_EVERYWHERE: &str = "everywhere";
+    /// History paging cursors.
+    pub const BEFORE: &str = "before";
+    pub const AFTER: &str = "after";
+}
+
+/// The forms of the sessions board, named in its markup (`data-action`)
+/// so that the browser code takes them over by kind, not by URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardAction {
+    /// End one other session.
+    Terminate,
+    /// End every other session (after the confirmation).
+    SignOutEverywhere,
+    /// Open the confirmation.
+    Confirm,
+    /// Show another page of history.
+    Page,
+}
+
+impl BoardAction {
+    /// The `data-action` value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BoardAction::Terminate => "terminate",
+            BoardAction::SignOutEverywhere => "sign-out-everywhere",
+            BoardAction::Confirm => "confirm",
+            BoardAction::Page => "page",
+        }
+    }
+
+    /// The action named by a `data-action` value.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Terminate,
+            Self::SignOutEverywhere,
+            Self::Confirm,
+            Self::Page,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// The account forms, each in its own island.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AccountForm {
+    Login,
+    Register,
+    ChangePassword,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_match_their_whole_path_only() {
+        for page in Page::ALL {
+            assert_eq!(Page::at(page.path()), Some(page));
+            assert!(page.test(page.path()).is_some_and(|m| m.is_complete()));
+        }
+        assert!(Page::Login.test("/loginx").is_none());
+        assert!(Page::Login.test("/login/").is_some());
+        assert!(Page::ChangePassword.test("/account").is_none());
+        assert_eq!(Page::at("/nope"), None);
+        let mut segments = Vec::new();
+        Page::ChangePassword.generate_path(&mut segments);
+        assert_eq!(segments.len(), 2);
+    }
+
+    #[test]
+    fn guards() {
+        assert_eq!(Page::Home.redirect(false), Some(Page::Login));
+        assert_eq!(Page::Home.redirect(true), Some(Page::Sessions));
+        assert_eq!(Page::Sessions.redirect(false), Some(Page::Login));
+        assert_eq!(Page::ChangePassword.redirect(false), Some(Page::Login));
+        assert_eq!(Page::Sessions.redirect(true), None);
+        assert_eq!(Page::Login.redirect(true), Some(Page::Sessions));
+        assert_eq!(Page::Register.redirect(false), None);
+    }
+
+    #[test]
+    fn board_actions_round_trip() {
+        for a in [
+            BoardAction::Terminate,
+            BoardAction::SignOutEverywhere,
+            BoardAction::Confirm,
+            BoardAction::Page,
+        ] {
+            assert_eq!(BoardAction::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(BoardAction::parse("/api/terminate_session"), None);
+    }
+}

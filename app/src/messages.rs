@@ -1,0 +1,102 @@
+//! Every sentence the app shows to people, in one place.
+
+pub const NOT_SIGNED_IN: &str = "Please sign in to continue.";
+pub const INVALID_CREDENTIALS: &str = "Wrong username or password.";
+pub const RATE_LIMITED: &str = "Too many failed sign-in attempts. Try again later.";
+pub const USERNAME_TAKEN: &str = "That username is already taken.";
+pub const INVALID_USERNAME: &str =
+    "Usernames are 3 to 32 characters: letters, digits, '.', '_' or '-'.";
+pub const INVALID_PASSWORD: &str = "Passwords must be 8 to 128 characters long.";
+pub const PASSWORD_MISMATCH: &str = "The two new passwords do not match.";
+pub const WRONG_PASSWORD: &str = "The current password is wrong.";
+pub const SESSION_NOT_FOUND: &str = "That session does not exist or has already ended.";
+pub const CANNOT_TERMINATE_CURRENT: &str =
+    "You cannot terminate your current session from this page. Use Log out instead.";
+pub const INVALID_CURSOR: &str = "That page of history does not exist.";
+pub const UNAVAILABLE: &str = "The session database is unavailable. Please try again.";
+pub const REQUEST_FAILED: &str = "The request could not be completed. Please try again.";
+pub const UNREACHABLE: &str = "Could not reach the server. Check your connection and try again.";
+pub const CROSS_SITE: &str = "Refused: this request came from another site. Reload Sessionboard and try again from its own pages.";
+pub const CROSS_SITE_STREAM: &str = "Refused: cross-site event stream.";
+pub const DATABASE_DOWN: &str =
+    "The session database is unavailable. Please try again in a moment.";
+
+pub const ENDED_ELSEWHERE: &str = "This session was ended from another device.";
+pub const SIGNED_OUT: &str = "You have been signed out.";
+pub const TERMINATED: &str = "Session terminated. That device is signed out.";
+
+/// "Too many failed sign-in attempts. Try again in 3 minutes."
+pub fn rate_limited(retry_after_secs: u64) -> String {
+    let minutes = retry_after_secs.div_ceil(60).max(1);
+    format!(
+        "Too many failed sign-in attempts. Try again in {}.",
+        plural(minutes, "minute", "minutes")
+    )
+}
+
+/// "1 session", "3 sessions".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+pub fn password_changed(signed_out: u64) -> String {
+    if signed_out == 0 {
+        "Your password was changed.".to_owned()
+    } else {
+        format!(
+            "Your password was changed. {} signed out.",
+            plural(signed_out, "other session was", "other sessions were")
+        )
+    }
+}
+
+pub fn signed_out_everywhere(n: u64) -> String {
+    if n == 0 {
+        "There were no other sessions to sign out.".to_owned()
+    } else {
+        format!(
+            "Signed out {}.",
+            plural(n, "other session", "other sessions")
+        )
+    }
+}
+
+/// The confirmation of "Sign out everywhere": its text and its button.
+pub fn confirm_sign_out(others: u64) -> (String, String) {
+    let n = plural(others, "other session", "other sessions");
+    (
+        format!("This will sign out {n}. This device stays signed in."),
+        format!("Sign out {n}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(
+            rate_limited(30),
+            "Too many failed sign-in attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            rate_limited(900),
+            "Too many failed sign-in attempts. Try again in 15 minutes."
+        );
+        assert_eq!(password_changed(0), "Your password was changed.");
+        assert_eq!(
+            password_changed(1),
+            "Your password was changed. 1 other session was signed out."
+        );
+        assert_eq!(signed_out_everywhere(2), "Signed out 2 other sessions.");
+        assert_eq!(
+            confirm_sign_out(1).0,
+            "This will sign out 1 other session. This device stays signed in."
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! The sessions page: the live board inside its island, and the advice.
+use super::{query, url_error};
+use crate::components::board::board;
+use crate::contract::{Page, query as keys};
+use crate::islands::SessionsBoard;
+use crate::messages;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn Sessions() -> impl IntoView {
+    let q = query();
+    let (before, after) = (q.get(keys::BEFORE), q.get(keys::AFTER));
+    let confirm = q.get(keys::CONFIRM).as_deref() == Some(keys::CONFIRM_EVERYWHERE);
+    let info = if q.get(keys::TERMINATED).is_some() {
+        Some(messages::TERMINATED.to_owned())
+    } else {
+        q.get(keys::SIGNED_OUT)
+            .and_then(|n| n.parse().ok())
+            .map(messages::signed_out_everywhere)
+    };
+    let error = url_error(&q);
+    let store = use_context::<sessions::SessionStore>();
+    let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
+    let load = move || {
+        let (store, current) = (store.clone(), current.clone());
+        let (before, after, info, error) =
+            (before.clone(), after.clone(), info.clone(), error.clone());
+        Suspend::new(async move {
+            let (Some(store), Some(current)) = (store, current) else {
+                return view! { <Redirect path=Page::Login.path()/> }.into_any();
+            };
+            match crate::dashboard::load(&store, &current, before.clone(), after.clone()).await {
+                Ok(d) => view! {
+                    <SessionsBoard before after confirm info error>
+                        {board(d, confirm)}
+                    </SessionsBoard>
+                }
+                .into_any(),
+                Err(e) => {
+                    view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
+                }
+            }
+        })
+    };
+    view! {
+        <section class="page">
+            <h1>"Your sessions"</h1>
+            <p class="lead">"Every device signed in to your account right now. End the ones you do not trust."</p>
+            <aside class="callout" role="note">
+                <strong>"Don't recognize a device or location?"</strong>
+                " Terminate it, then "
+                <a href=Page::ChangePassword.path()>"change your password"</a>
+                ". Consider enabling two-factor authentication too."
+            </aside>
+            <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>{load}</Suspense>
+        </section>
+    }
+}

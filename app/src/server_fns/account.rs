@@ -1,0 +1,82 @@
+//! Signing in and out, registering, changing the password.
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{contract::Page, contract::query, error::ErrorKind};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Signs in and starts a fresh session; lands on `/sessions`.
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let facts = facts().await?;
+    let (token, _) = store
+        .login(&username, &password, &facts)
+        .await
+        .map_err(fail)?;
+    signed_in_as(&store, &token);
+    Ok(())
+}
+
+/// Creates an account and signs it in.
+#[server(endpoint = "register")]
+pub async fn register(username: String, password: String, confirm: String) -> Result<(), AppError> {
+    use super::context::*;
+    if password != confirm {
+        return Err(fail(ErrorKind::PasswordMismatch));
+    }
+    let store = store()?;
+    let facts = facts().await?;
+    let user = store.register(&username, &password).await.map_err(fail)?;
+    let (token, _) = store.start_session(user.id, &facts).await.map_err(fail)?;
+    signed_in_as(&store, &token);
+    Ok(())
+}
+
+/// Ends the current session ("Log out").
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    clear_session_cookie();
+    if let Some(current) = maybe_signed_in().await? {
+        store.log_out(&current).await.map_err(fail)?;
+    }
+    leptos_axum::redirect(&format!("{}?{}=1", Page::Login.path(), query::SIGNED_OUT));
+    Ok(())
+}
+
+/// The signed-in username, if any (the live board asks after its stream
+/// was refused).
+#[server(endpoint = "whoami", input = GetUrl)]
+pub async fn whoami() -> Result<Option<String>, AppError> {
+    let current = super::context::maybe_signed_in().await?;
+    Ok(current.map(|c| c.username.clone()))
+}
+
+/// Changes the password; `sign_out_others` is the checkbox (present = on).
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm: String,
+    sign_out_others: Option<String>,
+) -> Result<u64, AppError> {
+    use super::context::*;
+    if new_password != confirm {
+        return Err(fail(ErrorKind::PasswordMismatch));
+    }
+    let store = store()?;
+    let current = signed_in().await?;
+    let others = sign_out_others.is_some();
+    let n = store
+        .change_password(&current, &current_password, &new_password, others)
+        .await
+        .map_err(fail)?;
+    after_plain_form(
+        Page::ChangePassword,
+        &format!("{}=1&{}={n}", query::CHANGED, query::SIGNED_OUT),
+    );
+    Ok(n)
+}

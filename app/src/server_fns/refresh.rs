@@ -1,0 +1,22 @@
+//! The sessions board's live refreshes: the board rendered like the page
+//! renders it.
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// The sessions board as HTML, rendered like the page renders it: what the
+/// page's island shows after a live update, a terminate or history paging.
+#[server(endpoint = "board", input = GetUrl)]
+pub async fn board_html(
+    before: Option<String>,
+    after: Option<String>,
+    #[server(default)] confirm: bool,
+) -> Result<String, AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    let dashboard = crate::dashboard::load(&store, &current, before, after)
+        .await
+        .map_err(fail)?;
+    Ok(crate::components::board::board(dashboard, confirm).to_html())
+}

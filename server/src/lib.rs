@@ -1,0 +1,87 @@
+//! The Sessionboard server as a library: [`router`] builds the whole app
+//! (pages, server functions, live stream, health checks, static files)
+//! inside the request policy, so that tests can drive it with `oneshot`.
+pub mod config;
+pub mod demo;
+mod live;
+pub mod policy;
+mod state;
+
+pub use state::AppState;
+
+use app::contract::EVENTS_PATH;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use policy::{SessionLayer, SessionService};
+use tower::Layer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The whole app: the routes inside the request policy. The policy wraps
+/// the router as a service rather than being one of its layers, which
+/// would box and clone a service per request on every route.
+pub type Sessionboard = SessionService<Router>;
+
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store().db().ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+async fn ping() -> &'static str {
+    "ok"
+}
+
+/// Builds the app over `state`.
+pub fn router(state: AppState) -> Sessionboard {
+    let leptos_options = state.leptos().clone();
+    let routes = generate_route_list(App);
+    let context_store = state.store().clone();
+    let app = Router::new()
+        .route("/healthz", get(healthz))
+        .route(EVENTS_PATH, get(live::events))
+        .with_state(state.clone())
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(context_store.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        // A trivial route behind the session layer (the load benchmark's subject).
+        .route("/api/ping", get(ping))
+        // Liveness, passed through the session layer untouched: also the load
+        // benchmark's baseline for /api/ping, which is the same handler.
+        .route("/livez", get(ping))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http());
+    SessionLayer(state).layer(app)
+}
+
+/// What stops the server from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "{0:?} is not an origin: expected scheme://host[:port], e.g. https://sessions.example.com"
+    )]
+    InvalidOrigin(String),
+    #[error("could not create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Startup(#[from] sessions::StartupError),
+    #[error("could not create the demo data: {0}")]
+    Demo(#[from] sessions::StoreError),
+}

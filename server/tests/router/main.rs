@@ -1,0 +1,7 @@
+//! The router driven with `oneshot`, no socket: the request policy
+//! (origin check, session tracking, guards, headers) and the routes.
+mod harness;
+
+mod guards;
+mod origin;
+mod tracking;

@@ -1,0 +1,106 @@
+//! Session tracking: the cookie, the authentication cache and the
+//! database, activity, and what every tracked response carries.
+use crate::harness::*;
+use app::contract::SESSION_COOKIE;
+use axum::http::StatusCode;
+use chrono::Duration;
+
+#[tokio::test]
+async fn tracked_responses_are_no_store_and_assets_are_not_tracked() {
+    let h = harness().await;
+    let cookie = h.signed_in("nostore").await;
+    for path in ["/login", "/register", "/api/whoami", "/nowhere"] {
+        let res = h.send(get(path)).await;
+        assert_eq!(cache_control(&res), Some("no-store"), "{path}");
+    }
+    for path in [
+        "/sessions",
+        "/account/password",
+        "/api/whoami",
+        "/api/ping",
+        "/login",
+    ] {
+        let res = h.send(get_with(path, &cookie)).await;
+        assert_eq!(cache_control(&res), Some("no-store"), "{path} signed in");
+    }
+    let res = h.send(post("/api/logout", &[], "")).await;
+    assert_eq!(cache_control(&res), Some("no-store"), "a server function");
+    let res = h.send(get("/livez")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(cache_control(&res), None, "untracked");
+}
+
+#[tokio::test]
+async fn a_database_read_then_cache_hits_then_503_once_the_cache_lapses_with_the_database_down() {
+    let h = harness().await;
+    let cookie = h.signed_in("cached").await;
+    // First request: not cached, read from the database.
+    let res = h.send(get_with("/api/whoami", &cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(text(res).await, "\"cached\"");
+    // The database goes away; within the cache's lifetime nothing needs it.
+    h.store.db().clone().close().await.unwrap();
+    let res = h.send(get_with("/api/whoami", &cookie)).await;
+    assert_eq!(text(res).await, "\"cached\"", "served from the cache");
+    // Once the entry lapses, the lookup needs the database: a clear 503.
+    h.clock.advance(Duration::seconds(2));
+    let res = h.send(get_with("/api/whoami", &cookie)).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(cache_control(&res), Some("no-store"));
+    assert!(text(res).await.contains("database is unavailable"));
+    // A request without a cookie needs no database at all.
+    let res = h.send(get("/login")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+async fn last_seen_and_pages(h: &Harness, uid: i64) -> (i64, i64) {
+    let s = &h.store.list_active_sessions(uid).await.unwrap()[0];
+    (s.last_seen_at.timestamp_millis(), s.pages_visited)
+}
+
+#[tokio::test]
+async fn the_live_stream_is_not_activity_but_pages_and_calls_are() {
+    let h = harness().await;
+    let (cookie, uid) = h.session("streamer").await;
+    let (start, _) = last_seen_and_pages(&h, uid).await;
+    h.clock.advance(Duration::minutes(5));
+    let res = h.send(get_with("/api/events", &cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(last_seen_and_pages(&h, uid).await, (start, 0));
+    // A server-function call is activity, not a page.
+    h.send(get_with("/api/whoami", &cookie)).await;
+    let (seen, pages) = last_seen_and_pages(&h, uid).await;
+    assert_eq!((seen - start, pages), (5 * 60_000, 0));
+    // A document load of a page counts as a page visited.
+    let mut page = get_with("/sessions", &cookie);
+    page.headers_mut()
+        .insert("sec-fetch-dest", "document".parse().unwrap());
+    assert_eq!(h.send(page).await.status(), StatusCode::OK);
+    assert_eq!(last_seen_and_pages(&h, uid).await.1, 1);
+}
+
+#[tokio::test]
+async fn only_the_session_cookie_itself_signs_in() {
+    let h = harness().await;
+    let cookie = h.signed_in("cookie").await;
+    let value = cookie.split_once('=').unwrap().1;
+    let fakes = [
+        format!("x_{SESSION_COOKIE}={value}"),
+        format!("{SESSION_COOKIE}x={value}"),
+        format!("{SESSION_COOKIE}="),
+        format!("{SESSION_COOKIE}={}", "A".repeat(8 * 1024)),
+    ];
+    for fake in fakes {
+        let res = h.send(get_with("/sessions", &fake)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", &fake[..20]);
+        assert_eq!(location(&res), Some("/login"));
+    }
+    // Duplicates: the first one counts.
+    let res = h
+        .send(get_with(
+            "/sessions",
+            &format!("{cookie}; {SESSION_COOKIE}=junk"),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

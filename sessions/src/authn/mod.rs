@@ -1,0 +1,122 @@
+//! Authentication: which active session a cookie value belongs to, from
+//! the per-thread cache when it can answer, otherwise from the database.
+pub(crate) mod cache;
+pub(crate) mod recently_ended;
+
+use crate::Result;
+use crate::clock::from_ms;
+use crate::entity::{session, user};
+use crate::model::{CurrentSession, EndReason};
+use crate::secret::TokenDigest;
+use crate::store::SessionStore;
+use cache::CachedAuth;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::sync::Arc;
+
+/// An active session as read from the database.
+pub(crate) struct Found {
+    current: CurrentSession,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
+impl SessionStore {
+    /// The active session a cookie value belongs to, or `None`. Unknown,
+    /// malformed and ended tokens are `None`; a session past its idle
+    /// timeout or absolute lifetime is ended with reason `expired` here.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>> {
+        let Some(digest) = TokenDigest::of_cookie(token) else {
+            return Ok(None);
+        };
+        if let Some(hit) = self.cached_auth(&digest) {
+            return Ok(Some(CurrentSession::clone(&hit)));
+        }
+        Ok(self
+            .read_session(digest)
+            .await?
+            .map(|found| self.admit(digest, found)))
+    }
+
+    /// [`authenticate`](Self::authenticate) when the authentication cache
+    /// can answer without the database: `Some` for a cached session that is
+    /// still valid, `None` when `authenticate` has to decide. Synchronous,
+    /// so that a per-request layer needs no future of its own on a hit.
+    pub fn authenticate_cached(&self, token: &str) -> Option<Arc<CurrentSession>> {
+        // Only well-formed tokens were ever cached: no shape check needed.
+        self.cached_auth(&TokenDigest::of_unchecked(token))
+    }
+
+    /// A cached authentication that is still valid: not ended since, and
+    /// within its timeouts (otherwise the database path decides and ends it).
+    fn cached_auth(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
+        let now = self.now_ms();
+        let hit = self.inner.auth_cache.as_ref()?.get(digest, now)?;
+        // The cached last activity may lag the buffered one: an entry that
+        // looks expired goes to the database path, which counts both.
+        (now < self.expiry(hit.created_at, hit.last_seen_at)).then_some(hit.current)
+    }
+
+    /// Reads the session of `digest`: `None` unless active and within its
+    /// timeouts (an expired one is ended here).
+    pub(crate) async fn read_session(&self, digest: TokenDigest) -> Result<Option<Found>> {
+        let consistent = self.inner.flush_lock.read().await;
+        let found = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(digest))
+            .find_also_related(user::Entity)
+            .one(&self.inner.db)
+            .await?;
+        let Some((row, Some(owner))) = found else {
+            return Ok(None);
+        };
+        if row.ended_at.is_some() {
+            return Ok(None);
+        }
+        let pending_seen = self.inner.activity.last_seen(row.id);
+        drop(consistent);
+        let last_seen = std::cmp::max(row.last_seen_at, pending_seen.unwrap_or(0));
+        let expires_at = self.expiry(row.created_at, last_seen);
+        if self.now_ms() >= expires_at {
+            self.end_one(row.id, EndReason::Expired, expires_at).await?;
+            return Ok(None);
+        }
+        Ok(Some(Found {
+            current: CurrentSession {
+                row_id: row.id,
+                public_id: row.public_id,
+                user_id: row.user_id,
+                username: owner.username,
+                created_at: from_ms(row.created_at),
+            },
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+        }))
+    }
+
+    /// Hands out a session read from the database, caching it unless it
+    /// ended since the read.
+    pub(crate) fn admit(&self, digest: TokenDigest, found: Found) -> CurrentSession {
+        if let Some(cache) = &self.inner.auth_cache {
+            let auth = CachedAuth {
+                current: Arc::new(found.current.clone()),
+                created_at: found.created_at,
+                last_seen_at: found.last_seen_at,
+            };
+            cache.insert(digest, auth, self.now_ms(), || {
+                self.inner.recently_ended.contains(&digest)
+            });
+        }
+        found.current
+    }
+
+    /// When a session with these times expires.
+    pub(crate) fn expiry(&self, created_at: i64, last_seen_at: i64) -> i64 {
+        let c = &self.inner.config;
+        std::cmp::min(
+            last_seen_at.saturating_add(crate::config::ms(c.idle_timeout)),
+            created_at.saturating_add(crate::config::ms(c.max_age)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+//! Ending sessions: terminate one, sign out everywhere else, log out, and
+//! the one conditional statement all ends go through. An ended row is
+//! never active again.
+use crate::Result;
+use crate::StoreError;
+use crate::activity::Batch;
+use crate::entity::session;
+use crate::events::SessionEvent;
+use crate::model::{CurrentSession, EndReason, SessionView};
+use crate::store::SessionStore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+/// Ends the active sessions matching `cond` in one conditional statement;
+/// returns the rows it ended.
+pub(crate) async fn end_where<C: ConnectionTrait>(
+    conn: &C,
+    cond: Condition,
+    reason: EndReason,
+    at_ms: i64,
+) -> Result<Vec<session::Model>> {
+    Ok(session::Entity::update_many()
+        .col_expr(session::Column::EndedAt, Expr::value(at_ms))
+        .col_expr(session::Column::EndReason, Expr::value(reason))
+        .filter(cond)
+        .filter(session::Column::EndedAt.is_null())
+        .exec_with_returning(conn)
+        .await?)
+}
+
+/// Every session of `current`'s account but `current` itself.
+pub(crate) fn others_of(current: &CurrentSession) -> Condition {
+    Condition::all()
+        .add(session::Column::UserId.eq(current.user_id))
+        .add(session::Column::Id.ne(current.row_id))
+}
+
+impl SessionStore {
+    /// Terminates one session of the caller's account. The caller's own
+    /// session is refused ([`StoreError::CannotTerminateCurrent`]); an
+    /// unknown id, an ended one and another account's all give
+    /// [`StoreError::SessionNotFound`] and change nothing.
+    pub async fn terminate_session(
+        &self,
+        current: &CurrentSession,
+        public_id: &str,
+    ) -> Result<SessionView> {
+        if public_id == current.public_id {
+            return Err(StoreError::CannotTerminateCurrent);
+        }
+        let mine = Condition::all()
+            .add(session::Column::PublicId.eq(public_id))
+            .add(session::Column::UserId.eq(current.user_id));
+        let ended = end_where(&self.inner.db, mine, EndReason::Terminated, self.now_ms()).await?;
+        self.announce_ended(&ended, EndReason::Terminated);
+        ended
+            .first()
+            .map(SessionView::from)
+            .ok_or(StoreError::SessionNotFound)
+    }
+
+    /// Ends every other active session of the caller's account ("Sign out
+    /// everywhere"). Returns how many ended; running it again returns 0.
+    pub async fn sign_out_everywhere(&self, current: &CurrentSession) -> Result<u64> {
+        let reason = EndReason::SignedOutEverywhere;
+        let ended = end_where(&self.inner.db, others_of(current), reason, self.now_ms()).await?;
+        self.announce_ended(&ended, reason);
+        Ok(ended.len() as u64)
+    }
+
+    /// Ends the caller's own session (log out), after writing what it did
+    /// since the last flush. Returns whether it was still active.
+    pub async fn log_out(&self, current: &CurrentSession) -> Result<bool> {
+        if let Some(p) = self.inner.activity.take_one(current.row_id) {
+            let mut one = Batch::default();
+            one.insert(current.row_id, p);
+            if let Err(e) = self.write_activity(&one).await {
+                tracing::warn!(error = %e, "could not write last activity before sign-out");
+            }
+        }
+        self.end_one(current.row_id, EndReason::SignedOut, self.now_ms())
+            .await
+    }
+
+    /// Ends the session of row `row_id` at `at_ms`; whether it was active.
+    pub(crate) async fn end_one(&self, row_id: i64, reason: EndReason, at_ms: i64) -> Result<bool> {
+        let cond = Condition::all().add(session::Column::Id.eq(row_id));
+        let ended = end_where(&self.inner.db, cond, reason, at_ms).await?;
+        self.announce_ended(&ended, reason);
+        Ok(!ended.is_empty())
+    }
+
+    /// After rows ended: no cache may serve them, their pending activity is
+    /// dropped, and their owners' pages hear of it.
+    pub(crate) fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
+        for row in rows {
+            self.inner.recently_ended.record(row.token_hash);
+            if let Some(cache) = &self.inner.auth_cache {
+                cache.invalidate(&row.token_hash);
+            }
+            self.inner.activity.discard(row.id);
+            self.inner.events.publish(SessionEvent::Ended {
+                user_id: row.user_id,
+                session_id: row.public_id.clone(),
+                reason,
+            });
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! What the sessions page lists: the active sessions of an account
+//! (including activity not yet written) and its history, paged by keyset
+//! on (login time, public id).
+use crate::clock::{from_ms, to_ms};
+use crate::config::ms;
+use crate::entity::session;
+use crate::model::SessionView;
+use crate::store::SessionStore;
+use crate::{Result, StoreError};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// A position in the history: the login time and public id of an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryCursor {
+    created_at_ms: i64,
+    public_id: String,
+}
+
+impl HistoryCursor {
+    fn of(view: &SessionView) -> Self {
+        Self {
+            created_at_ms: to_ms(view.created_at),
+            public_id: view.id.clone(),
+        }
+    }
+
+    /// Text form for URLs: `<ms>.<public id>`.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at_ms, self.public_id)
+    }
+
+    /// Parses [`encode`](Self::encode)'s output.
+    pub fn parse(s: &str) -> Result<Self> {
+        let (ms, id) = s.split_once('.').ok_or(StoreError::InvalidCursor)?;
+        let created_at_ms = ms.parse().map_err(|_| StoreError::InvalidCursor)?;
+        let id_ok = !id.is_empty()
+            && id.len() <= 32
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !id_ok {
+            return Err(StoreError::InvalidCursor);
+        }
+        Ok(Self {
+            created_at_ms,
+            public_id: id.to_owned(),
+        })
+    }
+}
+
+/// Which page of history to read.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryQuery {
+    /// Entries older than this (the "Older" link).
+    pub before: Option<HistoryCursor>,
+    /// Entries newer than this (the "Newer" link). With `before` as well,
+    /// the entries between the two; with neither, the newest page.
+    pub after: Option<HistoryCursor>,
+    /// Page size; 0 means 20. At most 200.
+    pub limit: u64,
+}
+
+/// One page of history, newest login first.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    /// The entries.
+    pub entries: Vec<SessionView>,
+    /// Cursor for the next older page, if there is one.
+    pub older: Option<HistoryCursor>,
+    /// Cursor for the next newer page, if there is one.
+    pub newer: Option<HistoryCursor>,
+}
+
+fn key() -> Expr {
+    Expr::tuple([
+        Expr::col(session::Column::CreatedAt),
+        Expr::col(session::Column::PublicId),
+    ])
+}
+
+fn at(c: &HistoryCursor) -> Expr {
+    Expr::tuple([Expr::val(c.created_at_ms), Expr::val(c.public_id.clone())])
+}
+
+impl SessionStore {
+    /// Active sessions of a user, most recently active first, including
+    /// activity not yet flushed.
+    pub async fn list_active_sessions(&self, user_id: i64) -> Result<Vec<SessionView>> {
+        let now = self.now_ms();
+        let c = &self.inner.config;
+        let _consistent = self.inner.flush_lock.read().await;
+        let rows = session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .filter(session::Column::EndedAt.is_null())
+            .filter(session::Column::LastSeenAt.gt(now - ms(c.idle_timeout)))
+            .filter(session::Column::CreatedAt.gt(now - ms(c.max_age)))
+            .order_by_desc(session::Column::LastSeenAt)
+            .limit(1000)
+            .all(&self.inner.db)
+            .await?;
+        let mut views: Vec<SessionView> = rows
+            .iter()
+            .map(|row| {
+                let mut view = SessionView::from(row);
+                if let Some(p) = self.inner.activity.peek(row.id) {
+                    view.pages_visited += p.pages;
+                    if p.last_seen_ms > row.last_seen_at {
+                        view.last_seen_at = from_ms(p.last_seen_ms);
+                        view.location = self.location_of(p.ip);
+                        view.ip = p.ip.to_string();
+                    }
+                }
+                view
+            })
+            .collect();
+        views.sort_by(|a, b| {
+            b.last_seen_at
+                .cmp(&a.last_seen_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(views)
+    }
+
+    /// Sessions of a user, active and ended, newest login first, by keyset
+    /// pagination on (login time, public id).
+    pub async fn session_history(&self, user_id: i64, query: &HistoryQuery) -> Result<HistoryPage> {
+        let limit = match query.limit {
+            0 => 20,
+            n => std::cmp::min(n, 200),
+        };
+        let mut select = session::Entity::find().filter(session::Column::UserId.eq(user_id));
+        if let Some(before) = &query.before {
+            select = select.filter(key().lt(at(before)));
+        }
+        // With `after`, read upwards from it; otherwise downwards.
+        let upwards = query.after.is_some();
+        if let Some(after) = &query.after {
+            select = select
+                .filter(key().gt(at(after)))
+                .order_by_asc(session::Column::CreatedAt)
+                .order_by_asc(session::Column::PublicId);
+        } else {
+            select = select
+                .order_by_desc(session::Column::CreatedAt)
+                .order_by_desc(session::Column::PublicId);
+        }
+        let mut rows = select.limit(limit + 1).all(&self.inner.db).await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        if upwards {
+            rows.reverse();
+        }
+        let entries: Vec<SessionView> = rows.iter().map(SessionView::from).collect();
+        let (first, last) = (
+            entries.first().map(HistoryCursor::of),
+            entries.last().map(HistoryCursor::of),
+        );
+        let (older, newer) = if upwards {
+            // Older entries exist below `after`; newer ones if we stopped
+            // early or stopped at `before`.
+            let newer = (more || query.before.is_some()).then_some(first).flatten();
+            (last, newer)
+        } else {
+            (
+                if more { last } else { None },
+                query.before.as_ref().and(first),
+            )
+        };
+        Ok(HistoryPage {
+            entries,
+            older,
+            newer,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let c = HistoryCursor {
+            created_at_ms: 1_700_000_000_123,
+            public_id: "abc-_DEF".into(),
+        };
+        assert_eq!(HistoryCursor::parse(&c.encode()).unwrap(), c);
+        for bad in ["", "123", "x.abc", "123.", "123.a b", "123.<script>"] {
+            assert!(HistoryCursor::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

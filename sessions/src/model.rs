@@ -1,0 +1,132 @@
+//! The store's domain types: accounts, the session of a request, the public
+//! view of a session, and the two enumerations stored with sessions.
+use crate::geo::Location;
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+use std::net::IpAddr;
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Internal id.
+    pub id: i64,
+    /// Username as registered.
+    pub username: String,
+}
+
+/// What the web layer knows about a request, as plain values.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    /// The `User-Agent` header (empty if none).
+    pub user_agent: String,
+    /// The client address, already resolved with [`crate::resolve_client_ip`].
+    pub ip: IpAddr,
+}
+
+/// The authenticated session of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentSession {
+    /// Internal row id: never leaves the store.
+    pub(crate) row_id: i64,
+    /// Public id of the session.
+    pub public_id: String,
+    /// Owner.
+    pub user_id: i64,
+    /// Owner's username.
+    pub username: String,
+    /// Login time.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The kind of device a session runs on (stored as its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DeviceType {
+    /// A desktop or laptop computer.
+    #[sea_orm(string_value = "Desktop")]
+    Desktop,
+    /// A phone.
+    #[sea_orm(string_value = "Mobile")]
+    Mobile,
+    /// A tablet.
+    #[sea_orm(string_value = "Tablet")]
+    Tablet,
+    /// A crawler, an HTTP library or a headless browser.
+    #[sea_orm(string_value = "Bot")]
+    Bot,
+    /// Anything else: TVs, consoles, unknown agents.
+    #[sea_orm(string_value = "Other")]
+    Other,
+}
+
+/// Why a session ended (stored in snake case, e.g. `signed_out_everywhere`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EndReason {
+    /// The user logged out on that device.
+    #[sea_orm(string_value = "signed_out")]
+    SignedOut,
+    /// Ended from another device with "Terminate".
+    #[sea_orm(string_value = "terminated")]
+    Terminated,
+    /// Ended by "Sign out everywhere" on another device.
+    #[sea_orm(string_value = "signed_out_everywhere")]
+    SignedOutEverywhere,
+    /// Idle timeout or absolute lifetime passed.
+    #[sea_orm(string_value = "expired")]
+    Expired,
+    /// The password was changed with "sign out all other devices".
+    #[sea_orm(string_value = "password_changed")]
+    PasswordChanged,
+}
+
+/// One session as the dashboard shows it: no token, no hash, no row id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionView {
+    /// Public id (random; not the token).
+    pub id: String,
+    /// Desktop, Mobile, Tablet, Bot or Other.
+    pub device_type: DeviceType,
+    /// Operating system family.
+    pub platform: String,
+    /// Browser family.
+    pub browser_name: String,
+    /// Browser major version (may be empty).
+    pub browser_version: String,
+    /// Raw user agent (truncated to 512 bytes).
+    pub user_agent: String,
+    /// Latest client IP.
+    pub ip: String,
+    /// Where the latest IP is.
+    pub location: Location,
+    /// Client IP at login.
+    pub login_ip: String,
+    /// Where the login IP is.
+    pub login_location: Location,
+    /// Login time.
+    pub created_at: DateTime<Utc>,
+    /// Last activity.
+    pub last_seen_at: DateTime<Utc>,
+    /// Pages opened.
+    pub pages_visited: i64,
+    /// End time, if ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// End reason, if ended.
+    pub end_reason: Option<EndReason>,
+}
+
+impl SessionView {
+    /// Whether the session is still active.
+    pub fn is_active(&self) -> bool {
+        self.ended_at.is_none()
+    }
+
+    /// "Firefox 125", or just "Firefox" without a version.
+    pub fn browser(&self) -> String {
+        if self.browser_version.is_empty() {
+            self.browser_name.clone()
+        } else {
+            format!("{} {}", self.browser_name, self.browser_version)
+        }
+    }
+}

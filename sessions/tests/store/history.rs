@@ -1,0 +1,155 @@
+use crate::common::*;
+async fn lists_and_pages_200_sessions(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let bob = user(&t.store, "bob").await;
+    let mut ids = HashSet::new();
+    for i in 0..200 {
+        // Several logins share a millisecond: the keyset must break ties.
+        if i % 3 == 0 {
+            t.clock.advance(ChronoDuration::milliseconds(1));
+        }
+        let (_, view) = t
+            .store
+            .start_session(alice, &facts(FIREFOX_LINUX, "81.2.69.142"))
+            .await
+            .unwrap();
+        ids.insert(view.id);
+    }
+    t.store
+        .start_session(bob, &facts(FIREFOX_LINUX, "81.2.69.142"))
+        .await
+        .unwrap();
+    let active = t.store.list_active_sessions(alice).await.unwrap();
+    assert_eq!(active.len(), 200);
+    assert_eq!(
+        active.iter().map(|s| s.id.clone()).collect::<HashSet<_>>(),
+        ids
+    );
+    assert!(
+        active
+            .windows(2)
+            .all(|w| w[0].last_seen_at >= w[1].last_seen_at)
+    );
+    assert!(
+        active
+            .iter()
+            .all(|s| s.device_type == DeviceType::Desktop && s.browser() == "Firefox 125")
+    );
+
+    // Walk older pages to the end, then newer pages back to the start.
+    let mut pages = Vec::new();
+    let mut query = HistoryQuery {
+        limit: 7,
+        ..Default::default()
+    };
+    loop {
+        let page = t.store.session_history(alice, &query).await.unwrap();
+        assert!(page.entries.len() <= 7);
+        let older = page.older.clone();
+        pages.push(page);
+        match older {
+            Some(c) => {
+                query = HistoryQuery {
+                    before: Some(c),
+                    after: None,
+                    limit: 7,
+                }
+            }
+            None => break,
+        }
+    }
+    let seen: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.id.clone()))
+        .collect();
+    assert_eq!(seen.len(), 200, "every session exactly once");
+    assert_eq!(seen.iter().cloned().collect::<HashSet<_>>(), ids);
+    let created: Vec<_> = pages
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.created_at))
+        .collect();
+    assert!(
+        created.windows(2).all(|w| w[0] >= w[1]),
+        "newest login first"
+    );
+    assert!(pages[0].newer.is_none());
+    assert!(pages.last().unwrap().older.is_none());
+
+    let mut back = Vec::new();
+    let mut cursor = pages.last().unwrap().newer.clone();
+    while let Some(c) = cursor {
+        let page = t
+            .store
+            .session_history(
+                alice,
+                &HistoryQuery {
+                    before: None,
+                    after: Some(c),
+                    limit: 7,
+                },
+            )
+            .await
+            .unwrap();
+        cursor = page.newer.clone();
+        back.push(
+            page.entries
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>(),
+        );
+    }
+    back.reverse();
+    let forward: Vec<Vec<String>> = pages[..pages.len() - 1]
+        .iter()
+        .map(|p| p.entries.iter().map(|e| e.id.clone()).collect())
+        .collect();
+    assert_eq!(back, forward, "newer pages retrace the older ones");
+    t.teardown().await;
+}
+
+/// A window between two cursors: the entries strictly between them, newest
+/// first, with cursors onwards in both directions.
+async fn history_between_two_cursors(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    for _ in 0..20 {
+        t.clock.advance(ChronoDuration::seconds(1));
+        login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    }
+    let all = t
+        .store
+        .session_history(
+            alice,
+            &HistoryQuery {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(all.len(), 20);
+    let cursor = |i: usize| {
+        let e = &all[i];
+        HistoryCursor::parse(&format!("{}.{}", e.created_at.timestamp_millis(), e.id)).unwrap()
+    };
+    let ids = |v: &[sessions::SessionView]| v.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    let window = |limit| HistoryQuery {
+        before: Some(cursor(3)),
+        after: Some(cursor(12)),
+        limit,
+    };
+    let page = t.store.session_history(alice, &window(20)).await.unwrap();
+    assert_eq!(ids(&page.entries), ids(&all[4..12]));
+    assert_eq!(page.older, Some(cursor(11)));
+    assert_eq!(page.newer, Some(cursor(4)));
+    // A smaller page starts next to `after` and says where to go on.
+    let page = t.store.session_history(alice, &window(5)).await.unwrap();
+    assert_eq!(ids(&page.entries), ids(&all[7..12]));
+    assert_eq!(page.newer, Some(cursor(7)));
+    assert_eq!(page.older, Some(cursor(11)));
+    t.teardown().await;
+}
+
+on_both_backends!(lists_and_pages_200_sessions, history_between_two_cursors,);

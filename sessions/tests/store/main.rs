@@ -1,0 +1,13 @@
+//! Store integration tests: every case runs on SQLite and on PostgreSQL
+//! (`<concept>::sqlite::…` and `<concept>::postgres::…`).
+#[macro_use]
+mod common;
+
+mod accounts;
+mod activity;
+mod cross_server;
+mod ending;
+mod history;
+mod schema;
+mod secrets;
+mod timeouts;
