@@ -1,12 +1,48 @@
 import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
-// The server under test: a fresh build, its own port and its own SQLite file
-// (scripts/test.sh passes E2E_DB_DIR, a temporary directory it removes).
+// The servers under test: a fresh build on their own ports and their own
+// SQLite files (scripts/test.sh passes E2E_DB_DIR, a temporary directory it
+// removes). Both append their logs to E2E_LOG_FILE, which the audit test
+// reads at the end of the run.
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 export const BASE_URL = `http://localhost:${PORT}`;
+/** The second server: short idle timeout and re-authentication window. */
+export const SHORT_URL = `http://localhost:${PORT + 1}`;
 const root = path.resolve(__dirname, "..");
 const dbDir = process.env.E2E_DB_DIR ?? path.join(root, ".tmp");
+export const LOG_FILE = process.env.E2E_LOG_FILE ?? path.join(dbDir, "e2e-server.log");
+fs.mkdirSync(dbDir, { recursive: true });
+
+const bin = path.join(root, "target/debug/sessionboard");
+
+function server(port: number, name: string, env: Record<string, string>) {
+  return {
+    // Through a shell, so that the log goes to a file the audit test reads.
+    command: `exec "${bin}" >> "${LOG_FILE}" 2>&1`,
+    cwd: root,
+    url: `http://localhost:${port}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    env: {
+      DATABASE_URL: `sqlite://${dbDir}/${name}.db?mode=rwc`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      PUBLIC_ORIGIN: `http://localhost:${port}`,
+      GEOIP_DB: "sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb",
+      TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
+      ACTIVITY_FLUSH_INTERVAL: "1s",
+      RUST_LOG: "warn,audit=info",
+      LOG_FORMAT: "json",
+      // The suite registers hundreds of accounts from one address.
+      REGISTER_MAX_PER_IP: "100000",
+      ...env,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,23 +69,11 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: path.join(root, "target/debug/sessionboard"),
-    cwd: root,
-    url: `${BASE_URL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `sqlite://${dbDir}/e2e.db?mode=rwc`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
-      LEPTOS_SITE_ROOT: "target/site",
-      PUBLIC_ORIGIN: BASE_URL,
-      GEOIP_DB: "sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb",
-      TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
-      ACTIVITY_FLUSH_INTERVAL: "1s",
-      RUST_LOG: "warn",
-    },
-  },
+  webServer: [
+    server(PORT, "e2e", {}),
+    server(PORT + 1, "short", {
+      SESSION_IDLE_TIMEOUT: "20s",
+      REAUTH_WINDOW: "3s",
+    }),
+  ],
 });

@@ -3,8 +3,10 @@
 //! path and event names, the query keys pages read and the board's actions.
 use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "sb_session";
+/// Name of the session cookie. The `__Host-` prefix makes browsers
+/// refuse it unless it is `Secure`, `Path=/` and has no `Domain`, so a
+/// sibling subdomain cannot plant one of its own.
+pub const SESSION_COOKIE: &str = "__Host-sb_session";
 
 /// The live-update stream (server-sent events) of the signed-in session.
 pub const EVENTS_PATH: &str = "/api/events";
@@ -14,11 +16,13 @@ pub mod sse {
     /// Something about the account's sessions changed: refetch the board.
     pub const CHANGED: &str = "changed";
     /// This very session ended; the stream closes. Its data is
-    /// [`LOGGED_OUT`] or [`ENDED`].
+    /// [`LOGGED_OUT`], [`EXPIRED`] or [`ENDED`].
     pub const SIGNED_OUT: &str = "signed_out";
     /// It logged out itself (in another tab, say).
     pub const LOGGED_OUT: &str = "logged_out";
-    /// It was ended from elsewhere, or expired.
+    /// It timed out (idle or too old).
+    pub const EXPIRED: &str = "expired";
+    /// It was ended from elsewhere.
     pub const ENDED: &str = "ended";
 }
 
@@ -119,6 +123,8 @@ impl PossibleRouteMatch for Page {
 pub mod query {
     /// `/login?ended=1`: this session was ended from another device.
     pub const ENDED: &str = "ended";
+    /// `/login?expired=1`: this session timed out.
+    pub const EXPIRED: &str = "expired";
     /// `/login?signed_out=1`, `/sessions?signed_out=<n>`.
     pub const SIGNED_OUT: &str = "signed_out";
     /// `/sessions?terminated=1`.

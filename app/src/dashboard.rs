@@ -42,6 +42,8 @@ pub struct Dashboard {
     pub newer: Option<String>,
     pub now_ms: i64,
     pub dbip_attribution: bool,
+    /// The session must give its password again before terminating.
+    pub reauth: bool,
 }
 
 impl Dashboard {
@@ -114,5 +116,6 @@ pub async fn load(
         newer: page.newer.map(|c| c.encode()),
         now_ms: store.now().timestamp_millis(),
         dbip_attribution: store.geoip().requires_dbip_attribution(),
+        reauth: !store.recently_authenticated(current).await?,
     })
 }

@@ -23,6 +23,11 @@ pub enum ErrorKind {
     SessionNotFound,
     CannotTerminateCurrent,
     InvalidCursor,
+    /// Password hashing saturated: retry in a moment.
+    Busy,
+    /// Terminating sessions needs the password again.
+    ReauthRequired,
+    TooManyStreams,
     Unavailable,
     Request,
     /// The browser could not reach the server (never sent by the server).
@@ -30,14 +35,20 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Whether the answer says when to retry (`Retry-After`).
+    pub fn waits(self) -> bool {
+        matches!(self, Self::RateLimited | Self::Busy)
+    }
+
     /// HTTP status of a response carrying this error.
     pub fn status(self) -> u16 {
         match self {
             Self::NotSignedIn | Self::InvalidCredentials => 401,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::TooManyStreams => 429,
+            Self::ReauthRequired => 403,
             Self::SessionNotFound => 404,
             Self::CannotTerminateCurrent | Self::UsernameTaken => 409,
-            Self::Unavailable | Self::Unreachable => 503,
+            Self::Unavailable | Self::Unreachable | Self::Busy => 503,
             Self::InvalidUsername
             | Self::InvalidPassword
             | Self::PasswordMismatch
@@ -61,6 +72,9 @@ impl ErrorKind {
             Self::SessionNotFound => m::SESSION_NOT_FOUND,
             Self::CannotTerminateCurrent => m::CANNOT_TERMINATE_CURRENT,
             Self::InvalidCursor => m::INVALID_CURSOR,
+            Self::Busy => m::BUSY,
+            Self::ReauthRequired => m::REAUTH_REQUIRED,
+            Self::TooManyStreams => m::TOO_MANY_STREAMS,
             Self::Unavailable => m::UNAVAILABLE,
             Self::Request => m::REQUEST_FAILED,
             Self::Unreachable => m::UNREACHABLE,
@@ -75,7 +89,7 @@ impl ErrorKind {
 pub struct AppError {
     /// Stable code.
     pub kind: ErrorKind,
-    /// Seconds to wait, when rate limited.
+    /// Seconds to wait, when rate limited or busy.
     pub retry_after_secs: Option<u64>,
 }
 
@@ -103,9 +117,7 @@ impl From<Wire> for AppError {
     fn from(w: Wire) -> Self {
         AppError {
             kind: w.kind,
-            retry_after_secs: w
-                .retry_after_secs
-                .filter(|_| w.kind == ErrorKind::RateLimited),
+            retry_after_secs: w.retry_after_secs.filter(|_| w.kind.waits()),
         }
     }
 }
@@ -161,6 +173,14 @@ impl From<sessions::StoreError> for AppError {
                     retry_after_secs: Some(*retry_after_secs),
                 };
             }
+            S::Busy { retry_after_secs } => {
+                return AppError {
+                    kind: ErrorKind::Busy,
+                    retry_after_secs: Some(*retry_after_secs),
+                };
+            }
+            S::ReauthRequired => ErrorKind::ReauthRequired,
+            S::TooManyStreams => ErrorKind::TooManyStreams,
             S::SessionNotFound | S::UserNotFound => ErrorKind::SessionNotFound,
             S::CannotTerminateCurrent => ErrorKind::CannotTerminateCurrent,
             S::InvalidCursor => ErrorKind::InvalidCursor,

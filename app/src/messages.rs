@@ -22,6 +22,13 @@ pub const DATABASE_DOWN: &str =
     "The session database is unavailable. Please try again in a moment.";
 
 pub const ENDED_ELSEWHERE: &str = "This session was ended from another device.";
+pub const EXPIRED: &str =
+    "Your session expired after a period of inactivity. Please sign in again.";
+pub const BUSY: &str = "Sessionboard is busy right now. Please try again in a moment.";
+pub const REAUTH_REQUIRED: &str =
+    "For your security, confirm it's you: enter your password to continue.";
+pub const TOO_MANY_STREAMS: &str =
+    "Too many open Sessionboard pages for this account. Close some tabs and reload.";
 pub const SIGNED_OUT: &str = "You have been signed out.";
 pub const TERMINATED: &str = "Session terminated. That device is signed out.";
 

@@ -1,6 +1,6 @@
-import { test, expect, Page, request as playwrightRequest } from "@playwright/test";
+import { test, expect, Page } from "@playwright/test";
 import {
-  apiLogin, apiRegister, cards, device, field, hydrated, login, otherCards, ownCard, register, uniqueName, UA,
+  apiContext, apiLogin, apiRegister, cards, device, field, hydrated, login, otherCards, ownCard, register, uniqueName, UA,
 } from "./helpers";
 import { BASE_URL } from "../playwright.config";
 
@@ -175,9 +175,14 @@ test("wrong password shows a clear message", async ({ page }) => {
 
 test("history pages with Older and Newer, and the confirmation cancels, all in place", async ({ browser }) => {
   const user = uniqueName("hist");
-  const api = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const api = await apiContext();
   await apiRegister(api, user);
-  for (let i = 0; i < 11; i++) await apiLogin(api, user);
+  // Each login in its own client: signing in again in one would end its previous session.
+  for (let i = 0; i < 11; i++) {
+    const other = await apiContext();
+    await apiLogin(other, user);
+    await other.dispose();
+  }
   const { context, page } = await device(browser, UA.linuxFirefox);
   await login(page, user); // 13 sessions in all: 10 on the first page, 3 older
   await hydrated(page);

@@ -1,4 +1,23 @@
-import { APIRequestContext, Browser, BrowserContext, Locator, Page, expect } from "@playwright/test";
+import { APIRequestContext, Browser, BrowserContext, Locator, Page, expect, request as playwrightRequest } from "@playwright/test";
+import { BASE_URL } from "../playwright.config";
+
+/** The session cookie's name (the `__Host-` prefix pins it to this host). */
+export const COOKIE = "__Host-sb_session";
+
+/**
+ * A script's HTTP client, as a same-origin page would call the server:
+ * state-changing requests that carry a session cookie must say where they
+ * come from.
+ */
+export async function apiContext(options: { userAgent?: string; baseURL?: string } = {}): Promise<APIRequestContext> {
+  const baseURL = options.baseURL ?? BASE_URL;
+  return playwrightRequest.newContext({ baseURL, userAgent: options.userAgent, extraHTTPHeaders: { Origin: baseURL } });
+}
+
+/** The session token a context holds. */
+export async function tokenOf(ctx: APIRequestContext | BrowserContext): Promise<string | undefined> {
+  return (await ctx.storageState()).cookies.find((c) => c.name === COOKIE)?.value;
+}
 
 export const PASSWORD = "correct horse battery";
 

@@ -1,13 +1,13 @@
-import { test, expect, request as playwrightRequest } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import {
-  apiLogin, apiRegister, cards, device, field, login, otherCards, ownCard, sessionIds, signedIn,
-  uniqueName, UA, PASSWORD,
+  apiContext, apiLogin, apiRegister, cards, COOKIE, device, field, login, otherCards, ownCard, sessionIds,
+  signedIn, tokenOf, uniqueName, UA, PASSWORD,
 } from "./helpers";
 import { BASE_URL } from "../playwright.config";
 
 test("without JavaScript: log in, see cards and terminate through forms", async ({ browser }) => {
   const user = uniqueName("nojs");
-  const other = await playwrightRequest.newContext({ baseURL: BASE_URL, userAgent: UA.iphoneSafari });
+  const other = await apiContext({ userAgent: UA.iphoneSafari });
   await apiRegister(other, user);
   const { context, page } = await device(browser, UA.linuxFirefox, "81.2.69.142", { javaScriptEnabled: false });
   await login(page, user, PASSWORD, false);
@@ -32,7 +32,7 @@ test("without JavaScript: log in, see cards and terminate through forms", async 
 
 test("a cross-site form post to terminate is refused", async ({ browser }) => {
   const user = uniqueName("csrf");
-  const victim = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const victim = await apiContext();
   await apiRegister(victim, user);
   const victimId = (await sessionIds(victim)).current;
 
@@ -61,8 +61,8 @@ test("a cross-site form post to terminate is refused", async ({ browser }) => {
 });
 
 test("another account's session id answers like an unknown id", async () => {
-  const alice = await playwrightRequest.newContext({ baseURL: BASE_URL });
-  const mallory = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const alice = await apiContext();
+  const mallory = await apiContext();
   await apiRegister(alice, uniqueName("alice"));
   await apiRegister(mallory, uniqueName("mallory"));
   const aliceId = (await sessionIds(alice)).current;
@@ -79,7 +79,7 @@ test("another account's session id answers like an unknown id", async () => {
 });
 
 test("the current session cannot be terminated through the terminate endpoint", async () => {
-  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const me = await apiContext();
   await apiRegister(me, uniqueName("self"));
   const myId = (await sessionIds(me)).current;
   const res = await me.post("/api/terminate_session", { form: { id: myId } });
@@ -90,9 +90,9 @@ test("the current session cannot be terminated through the terminate endpoint", 
 });
 
 test("state-changing server functions refuse GET, and no response carries the token", async () => {
-  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const me = await apiContext();
   await apiRegister(me, uniqueName("leak"));
-  const token = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!;
+  const token = (await me.storageState()).cookies.find((c) => c.name === COOKIE)!;
   expect(token.httpOnly).toBe(true);
   expect(token.secure).toBe(true);
   expect(token.sameSite).toBe("Lax");
@@ -109,18 +109,18 @@ test("state-changing server functions refuse GET, and no response carries the to
 
 test("login rotates the token: a cookie from before login is never promoted", async () => {
   const user = uniqueName("fix");
-  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const me = await apiContext();
   await apiRegister(me, user);
-  const before = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!.value;
+  const before = (await me.storageState()).cookies.find((c) => c.name === COOKIE)!.value;
   await apiLogin(me, user);
-  const after = (await me.storageState()).cookies.find((c) => c.name === "sb_session")!.value;
+  const after = (await me.storageState()).cookies.find((c) => c.name === COOKIE)!.value;
   expect(after).not.toBe(before);
   await me.dispose();
 });
 
 test("the live stream authenticates and refuses cross-site origins", async () => {
-  const me = await playwrightRequest.newContext({ baseURL: BASE_URL });
-  const stranger = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  const me = await apiContext();
+  const stranger = await apiContext();
   await apiRegister(me, uniqueName("sse"));
   expect((await stranger.get("/api/events")).status()).toBe(401);
   expect((await me.get("/api/events", { headers: { Origin: "http://evil.example" } })).status()).toBe(403);

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_users_and_sessions;
 mod m20261128_000001_last_country_code;
+mod m20261128_000002_session_authenticated_at;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_users_and_sessions::Migration),
             Box::new(m20261128_000001_last_country_code::Migration),
+            Box::new(m20261128_000002_session_authenticated_at::Migration),
         ]
     }
 }

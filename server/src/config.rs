@@ -1,9 +1,10 @@
 //! Configuration: environment variables (and `.env`), each with a flag.
 use crate::StartError;
 use clap::Parser;
-use sessions::GeoIp;
+use sessions::client_ip::ProxyHeader;
+use sessions::{HashingConfig, StoreConfig, StreamLimits, ThrottleConfig};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn duration(s: &str) -> Result<Duration, String> {
@@ -58,17 +59,57 @@ pub struct Config {
     #[arg(long, env = "AUTH_CACHE_TTL", default_value = "1s", value_parser = duration)]
     pub auth_cache_ttl: Duration,
 
-    /// Failed logins allowed per account within LOGIN_LOCKOUT.
+    /// Wrong passwords allowed per account from one client network (IPv6: /64) within LOGIN_LOCKOUT.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
 
-    /// Failed logins allowed per client IP within LOGIN_LOCKOUT.
+    /// Wrong passwords allowed per account from all networks within LOGIN_LOCKOUT.
+    #[arg(long, env = "LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 100)]
+    pub login_max_failures_per_account: u32,
+
+    /// Wrong passwords allowed per client network, whatever the account, within LOGIN_LOCKOUT.
     #[arg(long, env = "LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
     pub login_max_failures_per_ip: u32,
 
-    /// Counting window and lock-out length for failed logins.
+    /// Counting window and lock-out length for wrong passwords.
     #[arg(long, env = "LOGIN_LOCKOUT", default_value = "15m", value_parser = duration)]
     pub login_lockout: Duration,
+
+    /// Accounts that one client network may create within REGISTER_WINDOW.
+    #[arg(long, env = "REGISTER_MAX_PER_IP", default_value_t = 10)]
+    pub register_max_per_ip: u32,
+
+    /// Window of REGISTER_MAX_PER_IP.
+    #[arg(long, env = "REGISTER_WINDOW", default_value = "1h", value_parser = duration)]
+    pub register_window: Duration,
+
+    /// Argon2id hashes that may run at once (default: one per core); more attempts wait briefly, then get 503.
+    #[arg(long, env = "PASSWORD_HASHING_PERMITS")]
+    pub password_hashing_permits: Option<usize>,
+
+    /// How long an attempt waits for a free hashing slot before the answer is 503 with Retry-After.
+    #[arg(long, env = "PASSWORD_HASHING_WAIT", default_value = "250ms", value_parser = duration)]
+    pub password_hashing_wait: Duration,
+
+    /// Terminating sessions asks for the password unless this session proved it within this long.
+    #[arg(long, env = "REAUTH_WINDOW", default_value = "10m", value_parser = duration)]
+    pub reauth_window: Duration,
+
+    /// Live-update streams (open pages) allowed per session.
+    #[arg(long, env = "LIVE_STREAMS_PER_SESSION", default_value_t = 5)]
+    pub live_streams_per_session: usize,
+
+    /// Live-update streams allowed per account.
+    #[arg(long, env = "LIVE_STREAMS_PER_USER", default_value_t = 50)]
+    pub live_streams_per_user: usize,
+
+    /// The one forwarding header the trusted proxies set: x-forwarded-for, forwarded or x-real-ip.
+    #[arg(long, env = "PROXY_HEADER", default_value = "x-forwarded-for")]
+    pub proxy_header: ProxyHeader,
+
+    /// Log format: text, or json (one object per line).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
 
     /// On an empty database, create the account demo / demo-password with sample sessions.
     #[arg(
@@ -106,57 +147,36 @@ impl Config {
         }
     }
 
-    /// Creates the directory of a SQLite file URL, so the default just works.
-    pub fn ensure_sqlite_dir(&self) -> Result<(), StartError> {
-        let Some(rest) = self.database_url.strip_prefix("sqlite://") else {
-            return Ok(());
-        };
-        let file = rest.split('?').next().unwrap_or("");
-        match Path::new(file).parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => {
-                std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
-                    path: dir.display().to_string(),
-                    source,
-                })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// The country database: the one asked for (which must open), the
-    /// default one if it opens, or none.
-    pub fn open_geoip(&self) -> Result<GeoIp, StartError> {
-        let Some(path) = self.geoip_path() else {
-            tracing::info!("no GeoIP database (set GEOIP_DB); locations will show as Unknown");
-            return Ok(GeoIp::disabled());
-        };
-        match GeoIp::open(&path) {
-            Ok(geo) => {
-                tracing::info!(path = %path.display(), kind = ?geo.database_type(), "GeoIP database loaded");
-                Ok(geo)
-            }
-            // Asked for explicitly: a typo should stop the start, not hide locations.
-            Err(e) if self.geoip_db.is_some() => Err(e.into()),
-            Err(e) => {
-                tracing::warn!(error = %e, "GeoIP database unreadable; locations will show as Unknown");
-                Ok(GeoIp::disabled())
-            }
-        }
-    }
-
-    pub fn store_config(&self) -> sessions::StoreConfig {
-        sessions::StoreConfig {
+    /// The store's settings, checked for sense.
+    pub fn store_config(&self) -> Result<StoreConfig, StartError> {
+        let hashing = HashingConfig::default();
+        let config = StoreConfig {
             idle_timeout: self.session_idle_timeout,
             max_age: self.session_max_age,
             history_retention: self.history_retention,
             activity_flush_interval: self.activity_flush_interval,
             auth_cache_ttl: self.auth_cache_ttl,
-            throttle: sessions::ThrottleConfig {
-                max_failures_per_account: self.login_max_failures,
+            reauth_window: self.reauth_window,
+            throttle: ThrottleConfig {
+                max_failures_per_account_network: self.login_max_failures,
+                max_failures_per_account: self.login_max_failures_per_account,
                 max_failures_per_ip: self.login_max_failures_per_ip,
                 window: self.login_lockout,
+                max_registrations_per_ip: self.register_max_per_ip,
+                registration_window: self.register_window,
             },
-        }
+            hashing: HashingConfig {
+                permits: self.password_hashing_permits.unwrap_or(hashing.permits),
+                max_wait: self.password_hashing_wait,
+                ..hashing
+            },
+            streams: StreamLimits {
+                per_session: self.live_streams_per_session,
+                per_user: self.live_streams_per_user,
+            },
+        };
+        config.validate()?;
+        Ok(config)
     }
 }
 
@@ -191,5 +211,18 @@ mod tests {
         let bad = Config::try_parse_from(["sessionboard", "--public-origin", "localhost"]).unwrap();
         assert!(bad.origin().is_err());
         assert!(Config::try_parse_from(["sessionboard", "--session-max-age", "forever"]).is_err());
+        assert!(Config::try_parse_from(["sessionboard", "--proxy-header", "via"]).is_err());
+    }
+
+    #[test]
+    fn nonsense_stops_the_start_with_a_clear_message() {
+        let c =
+            Config::try_parse_from(["sessionboard", "--activity-flush-interval", "0s"]).unwrap();
+        let err = c.store_config().unwrap_err().to_string();
+        assert!(err.contains("ACTIVITY_FLUSH_INTERVAL"), "{err}");
+        let c = Config::try_parse_from(["sessionboard", "--session-idle-timeout", "60d"]).unwrap();
+        assert!(c.store_config().is_err());
+        let c = Config::try_parse_from(["sessionboard"]).unwrap();
+        assert!(c.store_config().is_ok());
     }
 }

@@ -55,7 +55,8 @@ async fn seed(
     let now = Utc::now();
     let clock = Arc::new(ManualClock::new(now - Duration::days(40)));
     let store = SessionStore::with_clock(db.clone(), config, geo, clock.clone());
-    let user = store.register(USERNAME, PASSWORD).await?;
+    let home = [127, 0, 0, 1].into();
+    let user = store.register(USERNAME, PASSWORD, home).await?;
     let uid = user.id;
     let at = |d: Duration| clock.set(now + d);
     let login = |ua: &'static str, ip: &'static str| {
@@ -87,7 +88,7 @@ async fn seed(
     at(Duration::days(-12) - Duration::hours(4));
     store.flush_activity().await?;
     store
-        .change_password(&phone, PASSWORD, PASSWORD, true)
+        .change_password(&phone, PASSWORD, PASSWORD, true, home)
         .await?;
     at(Duration::days(-11) - Duration::minutes(95));
     browse(&phone, "89.160.20.128", 4);
@@ -100,6 +101,7 @@ async fn seed(
     let tablet = login(ANDROID_TABLET, "89.160.20.128").await?;
     store.flush_activity().await?;
     at(Duration::days(-5) + Duration::hours(4));
+    store.reauthenticate(&tablet, PASSWORD, home).await?;
     store.sign_out_everywhere(&tablet).await?;
 
     // The Mac terminates a script that logged in with the password.
@@ -110,6 +112,7 @@ async fn seed(
     browse(&script, "8.8.8.8", 2);
     store.flush_activity().await?;
     at(Duration::days(-1) - Duration::hours(2) - Duration::minutes(8));
+    store.reauthenticate(&mac, PASSWORD, home).await?;
     store.terminate_session(&mac, &script.public_id).await?;
     let iphone = login(IPHONE, "2001:218::1").await?;
 

@@ -5,9 +5,10 @@ pub mod config;
 pub mod demo;
 mod live;
 pub mod policy;
+mod startup;
 mod state;
 
-pub use state::AppState;
+pub use state::{AppState, WebConfig};
 
 use app::contract::EVENTS_PATH;
 use app::{App, shell};
@@ -17,6 +18,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use policy::headers::CspNonce;
 use policy::{SessionLayer, SessionService};
 use tower::Layer;
 use tower_http::compression::CompressionLayer;
@@ -38,25 +40,35 @@ async fn ping() -> &'static str {
     "ok"
 }
 
+/// What every Leptos render and server function gets: the store, and the
+/// nonce the policy will name in the page's `Content-Security-Policy`.
+fn leptos_context(store: sessions::SessionStore) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(store.clone());
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(n)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(n));
+        }
+    }
+}
+
 /// Builds the app over `state`.
 pub fn router(state: AppState) -> Sessionboard {
     let leptos_options = state.leptos().clone();
     let routes = generate_route_list(App);
-    let context_store = state.store().clone();
+    let context = leptos_context(state.store().clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route(EVENTS_PATH, get(live::events))
         .with_state(state.clone())
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(context_store.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .with_state(leptos_options)
         // A trivial route behind the session layer (the load benchmark's subject).
         .route("/api/ping", get(ping))

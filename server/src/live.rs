@@ -16,8 +16,11 @@ use std::time::Duration;
 use tokio::time::Interval;
 
 /// How often an open stream re-checks that its session is still valid
-/// (expiry happens without an event).
-const RECHECK: Duration = Duration::from_secs(15);
+/// (expiry happens without an event): every 15 s, or more often when the
+/// idle timeout is short.
+fn recheck_every(idle_timeout: Duration) -> Duration {
+    (idle_timeout / 2).clamp(Duration::from_secs(1), Duration::from_secs(15))
+}
 
 struct Stream {
     events: UserEvents,
@@ -27,9 +30,10 @@ struct Stream {
     current: Arc<CurrentSession>,
 }
 
-fn signed_out(reason: Option<EndReason>) -> Event {
+fn signed_out(reason: EndReason) -> Event {
     let data = match reason {
-        Some(EndReason::SignedOut) => sse::LOGGED_OUT,
+        EndReason::SignedOut => sse::LOGGED_OUT,
+        EndReason::Expired => sse::EXPIRED,
         _ => sse::ENDED,
     };
     Event::default().event(sse::SIGNED_OUT).data(data)
@@ -49,10 +53,16 @@ pub async fn events(
     else {
         return (StatusCode::UNAUTHORIZED, messages::NOT_SIGNED_IN).into_response();
     };
-    let mut recheck = tokio::time::interval(RECHECK);
+    let events = match state.store().subscribe(&current) {
+        Ok(events) => events,
+        Err(_) => {
+            return (StatusCode::TOO_MANY_REQUESTS, messages::TOO_MANY_STREAMS).into_response();
+        }
+    };
+    let mut recheck = tokio::time::interval(recheck_every(state.store().config().idle_timeout));
     recheck.reset(); // the request was just authenticated
     let start = Stream {
-        events: state.store().subscribe(current.user_id),
+        events,
         recheck,
         state,
         token,
@@ -67,7 +77,7 @@ pub async fn events(
                     Some(SessionEvent::Ended { session_id, reason, .. })
                         if session_id == st.current.public_id =>
                     {
-                        return Some((Ok::<_, Infallible>(signed_out(Some(reason))), None));
+                        return Some((Ok::<_, Infallible>(signed_out(reason)), None));
                     }
                     Some(_) => {
                         let event = Event::default().event(sse::CHANGED).data("{}");
@@ -76,8 +86,9 @@ pub async fn events(
                     None => return None,
                 },
                 _ = st.recheck.tick() => {
-                    if !matches!(st.state.store().authenticate(&st.token).await, Ok(Some(_))) {
-                        return Some((Ok(signed_out(None)), None));
+                    // Expiry happens without an event; any other end sent one.
+                    if let Ok(None) = st.state.store().authenticate(&st.token).await {
+                        return Some((Ok(signed_out(EndReason::Expired)), None));
                     }
                 }
                 _ = shutdown.changed() => return None,

@@ -6,7 +6,7 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use migrations::{Migrator, MigratorTrait};
 use server::config::Config;
-use server::{AppState, demo, router};
+use server::{AppState, WebConfig, demo, router};
 use sessions::{SessionStore, TrustedProxies};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,15 +37,21 @@ async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     dotenvy::dotenv().ok();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info")),
-        )
-        .init();
     let config = Config::parse();
-    let origin = config.origin().context("PUBLIC_ORIGIN")?;
-    let trusted = TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    let web = WebConfig {
+        origin: config.origin().context("PUBLIC_ORIGIN")?,
+        trusted: TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?,
+        proxy_header: config.proxy_header,
+    };
+    let store_config = config.store_config()?;
 
     config.ensure_sqlite_dir()?;
     let backend = config.backend();
@@ -60,15 +66,15 @@ async fn main() -> anyhow::Result<()> {
     // Opened once: the demo seeding and the store share it.
     let geo = Arc::new(config.open_geoip()?);
     if config.demo {
-        demo::seed_if_empty(&db, config.store_config(), geo.clone()).await?;
+        demo::seed_if_empty(&db, store_config, geo.clone()).await?;
     }
 
-    let store = SessionStore::new(db, config.store_config(), geo);
+    let store = SessionStore::new(db, store_config, geo);
     let background = store.spawn_background_tasks();
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.site_addr;
-    let state = AppState::new(store.clone(), trusted, origin, shutdown_rx, leptos_options);
+    let state = AppState::new(store.clone(), web, shutdown_rx, leptos_options);
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)

@@ -1,15 +1,28 @@
 //! What the router and its policy share, behind one `Arc`.
+use crate::policy::headers::HeaderPolicy;
 use leptos::config::LeptosOptions;
+use sessions::client_ip::ProxyHeader;
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::watch;
+
+/// How requests are read and answered, beyond the store.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// `PUBLIC_ORIGIN` as [`crate::policy::origin::origin_of`] normalises it.
+    pub origin: String,
+    pub trusted: TrustedProxies,
+    pub proxy_header: ProxyHeader,
+}
 
 struct Inner {
     store: SessionStore,
-    trusted: TrustedProxies,
-    origin: String,
+    web: WebConfig,
+    headers: HeaderPolicy,
     shutdown: watch::Receiver<bool>,
     leptos: LeptosOptions,
+    warned_untrusted_forwarding: AtomicBool,
 }
 
 /// The server's shared state. Cheap to clone.
@@ -17,21 +30,21 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    /// `origin` is `PUBLIC_ORIGIN` as [`crate::policy::origin::origin_of`]
-    /// normalises it; `shutdown` turns `true` when the server stops.
+    /// `shutdown` turns `true` when the server stops.
     pub fn new(
         store: SessionStore,
-        trusted: TrustedProxies,
-        origin: String,
+        web: WebConfig,
         shutdown: watch::Receiver<bool>,
         leptos: LeptosOptions,
     ) -> Self {
+        let https = web.origin.starts_with("https://");
         Self(Arc::new(Inner {
             store,
-            trusted,
-            origin,
+            headers: HeaderPolicy::new(https),
+            web,
             shutdown,
             leptos,
+            warned_untrusted_forwarding: AtomicBool::new(false),
         }))
     }
 
@@ -40,11 +53,19 @@ impl AppState {
     }
 
     pub fn trusted(&self) -> &TrustedProxies {
-        &self.0.trusted
+        &self.0.web.trusted
+    }
+
+    pub fn proxy_header(&self) -> ProxyHeader {
+        self.0.web.proxy_header
     }
 
     pub fn origin(&self) -> &str {
-        &self.0.origin
+        &self.0.web.origin
+    }
+
+    pub fn headers(&self) -> &HeaderPolicy {
+        &self.0.headers
     }
 
     /// A receiver that sees the server stop.
@@ -54,5 +75,18 @@ impl AppState {
 
     pub fn leptos(&self) -> &LeptosOptions {
         &self.0.leptos
+    }
+
+    /// Whether the untrusted-forwarding warning was given.
+    pub fn warned_untrusted_forwarding(&self) -> bool {
+        self.0.warned_untrusted_forwarding.load(Ordering::Relaxed)
+    }
+
+    /// True the first time it is asked, then false.
+    pub fn first_untrusted_forwarding(&self) -> bool {
+        !self
+            .0
+            .warned_untrusted_forwarding
+            .swap(true, Ordering::Relaxed)
     }
 }

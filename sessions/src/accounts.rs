@@ -1,9 +1,8 @@
 //! Accounts: registration and password changes.
 use crate::activity::immediate;
 use crate::ending::{end_where, others_of};
-use crate::entity::user;
+use crate::entity::{session, user};
 use crate::model::{CurrentSession, EndReason, User};
-use crate::secret::PasswordHash;
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
 use sea_orm::sea_query::Expr;
@@ -11,6 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
     TransactionTrait,
 };
+use std::net::IpAddr;
+
+/// Longest username and password looked at, in bytes: anything longer is
+/// refused before any hashing or throttle bookkeeping.
+pub(crate) const MAX_USERNAME_BYTES: usize = 64;
+pub(crate) const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// The case-insensitive key a username is unique by.
 pub(crate) fn username_key(username: &str) -> String {
@@ -27,27 +32,39 @@ fn validate_username(username: &str) -> Result<()> {
 
 fn validate_password(password: &str) -> Result<()> {
     let n = password.chars().count();
-    (8..=128)
-        .contains(&n)
-        .then_some(())
-        .ok_or(StoreError::InvalidPassword)
+    let fits = (8..=128).contains(&n) && password.len() <= MAX_PASSWORD_BYTES;
+    fits.then_some(()).ok_or(StoreError::InvalidPassword)
 }
 
-/// Runs Argon2 work on a blocking thread, off the async workers.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| StoreError::PasswordHashing)
+/// A refusal from the throttle.
+pub(crate) fn limited(retry_after_secs: u64) -> StoreError {
+    StoreError::RateLimited { retry_after_secs }
 }
 
 impl SessionStore {
-    /// Creates an account. Usernames are unique regardless of case.
-    pub async fn register(&self, username: &str, password: &str) -> Result<User> {
+    /// Creates an account, within the per-network registration limit.
+    /// Usernames are unique regardless of case.
+    pub async fn register(&self, username: &str, password: &str, ip: IpAddr) -> Result<User> {
         let username = username.trim();
         validate_username(username)?;
         validate_password(password)?;
+        let throttle = &self.inner.throttle;
+        throttle
+            .reserve_registration(ip, self.now_ms())
+            .map_err(limited)?;
+        let created = self.create_account(username, password).await;
+        if matches!(
+            created,
+            Err(StoreError::Busy { .. } | StoreError::Database(_))
+        ) {
+            throttle.cancel_registration(ip);
+        }
+        let user = created?;
+        tracing::info!(target: "audit", user = %user.username, %ip, "account registered");
+        Ok(user)
+    }
+
+    async fn create_account(&self, username: &str, password: &str) -> Result<User> {
         let key = username_key(username);
         let taken = user::Entity::find()
             .filter(user::Column::UsernameKey.eq(key.clone()))
@@ -57,8 +74,7 @@ impl SessionStore {
         if taken {
             return Err(StoreError::UsernameTaken);
         }
-        let password = password.to_owned();
-        let hash = blocking(move || PasswordHash::create(&password)).await??;
+        let hash = self.inner.passwords.hash(password).await?;
         let now = self.now_ms();
         let row = user::ActiveModel {
             username: Set(username.to_owned()),
@@ -82,36 +98,23 @@ impl SessionStore {
     }
 
     /// Changes the password of the session's user after checking the current
-    /// one; with `sign_out_others`, ends every other session of the account
-    /// with reason `password_changed`. Returns how many sessions ended.
+    /// one (within the password-attempt limits, from `ip`); with
+    /// `sign_out_others`, ends every other session of the account with
+    /// reason `password_changed`. Returns how many sessions ended. The
+    /// session itself counts as freshly re-authenticated.
     pub async fn change_password(
         &self,
         current: &CurrentSession,
         current_password: &str,
         new_password: &str,
         sign_out_others: bool,
+        ip: IpAddr,
     ) -> Result<u64> {
         validate_password(new_password)?;
-        let account = user::Entity::find_by_id(current.user_id)
-            .one(&self.inner.db)
-            .await?
-            .ok_or(StoreError::UserNotFound)?;
-        let old_hash = account.password_hash;
-        let (pw, new_pw, checked) = (
-            current_password.to_owned(),
-            new_password.to_owned(),
-            old_hash.clone(),
-        );
-        let new_hash = blocking(move || {
-            if checked.verify(&pw) {
-                PasswordHash::create(&new_pw).map(Some)
-            } else {
-                Ok(None)
-            }
-        })
-        .await??
-        .ok_or(StoreError::WrongPassword)?;
-
+        let old_hash = self
+            .check_password(current.user_id, current_password, ip)
+            .await?;
+        let new_hash = self.inner.passwords.hash(new_password).await?;
         let now = self.now_ms();
         let txn = self.inner.db.begin_with_options(immediate()).await?;
         // Compare-and-swap on the old hash: of two concurrent changes that
@@ -129,6 +132,11 @@ impl SessionStore {
         if changed.rows_affected != 1 {
             return Err(StoreError::WrongPassword);
         }
+        session::Entity::update_many()
+            .col_expr(session::Column::AuthenticatedAt, Expr::value(now))
+            .filter(session::Column::Id.eq(current.row_id))
+            .exec(&txn)
+            .await?;
         let reason = EndReason::PasswordChanged;
         let ended = if sign_out_others {
             end_where(&txn, others_of(current), reason, now).await?
@@ -136,6 +144,13 @@ impl SessionStore {
             Vec::new()
         };
         txn.commit().await?;
+        tracing::info!(
+            target: "audit",
+            user = %current.username,
+            session = %current.public_id,
+            signed_out = ended.len(),
+            "password changed"
+        );
         self.announce_ended(&ended, reason);
         Ok(ended.len() as u64)
     }

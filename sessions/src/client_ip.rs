@@ -1,10 +1,11 @@
-//! The client's IP address: the socket peer, or what a trusted proxy says.
+//! The client's IP address: the socket peer, or what a trusted proxy says
+//! in the one forwarding header it is configured to set.
 use crate::StartupError;
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net};
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 
-/// The proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+/// The proxies whose forwarding header is believed.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(Vec<IpNet>);
 
@@ -23,6 +24,7 @@ impl TrustedProxies {
             .map(|s| {
                 IpNet::from_str(s)
                     .or_else(|_| IpAddr::from_str(s).map(IpNet::from))
+                    .map(canonical_net)
                     .map_err(|_| StartupError::InvalidTrustedProxy(s.to_owned()))
             })
             .collect::<Result<Vec<_>, _>>()
@@ -41,6 +43,54 @@ impl TrustedProxies {
     }
 }
 
+/// The forwarding header the trusted proxies set (`PROXY_HEADER`). Only
+/// that one is read: a client can send any of the others itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For: client, proxy1, proxy2` (the default).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client;proto=https, for=proxy1`.
+    Forwarded,
+    /// `X-Real-IP: client` (one address, set by the proxy).
+    XRealIp,
+}
+
+impl ProxyHeader {
+    /// The header's name, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+            Self::XRealIp => "x-real-ip",
+        }
+    }
+}
+
+impl FromStr for ProxyHeader {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [Self::XForwardedFor, Self::Forwarded, Self::XRealIp]
+            .into_iter()
+            .find(|h| h.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("{s:?}: expected x-forwarded-for, forwarded or x-real-ip"))
+    }
+}
+
+/// IPv4-mapped networks (`::ffff:10.0.0.0/104`) as plain IPv4, like
+/// the peers they are compared with.
+fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(n) if n.prefix_len() >= 96 => n
+            .network()
+            .to_ipv4_mapped()
+            .and_then(|v4| Ipv4Net::new(v4, n.prefix_len() - 96).ok())
+            .map_or(net, IpNet::V4),
+        _ => net,
+    }
+}
+
 /// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) as plain IPv4.
 pub fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
@@ -54,58 +104,49 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 
 /// The client address of a request.
 ///
-/// Forwarding headers count only when `peer` is a trusted proxy. Then the
-/// rightmost `X-Forwarded-For` entry that is not itself a trusted proxy wins
-/// (entries to its left are client-controlled); without that header the
-/// `Forwarded` header's `for=` values are read the same way. A malformed
-/// header is ignored as a whole, never an error.
+/// The header counts only when `peer` is a trusted proxy. Its entries are
+/// walked right to left (each hop appends on the right): trusted proxies
+/// are passed over, and the first entry that is not one is the client
+/// (everything to its left is client-controlled). The walk stops at the
+/// first entry that is not an address; then the last proxy walked past is
+/// the best we know (or the peer, if none).
 pub fn resolve_client_ip(
     peer: IpAddr,
-    x_forwarded_for: &[&str],
-    forwarded: &[&str],
+    header_values: &[&str],
+    header: ProxyHeader,
     trusted: &TrustedProxies,
 ) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.contains(peer) {
         return peer;
     }
-    let chain = if x_forwarded_for.is_empty() {
-        parse_forwarded(forwarded)
-    } else {
-        parse_x_forwarded_for(x_forwarded_for)
-    };
-    match chain {
-        Some(chain) if !chain.is_empty() => chain
-            .iter()
-            .rev()
-            .find(|ip| !trusted.contains(**ip))
-            // Every hop is trusted: the leftmost is the best we know.
-            .or_else(|| chain.first())
-            .copied()
-            .unwrap_or(peer),
-        _ => peer,
-    }
-}
-
-fn parse_x_forwarded_for(values: &[&str]) -> Option<Vec<IpAddr>> {
-    values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|entry| parse_node(entry.trim()))
-        .collect()
-}
-
-fn parse_forwarded(values: &[&str]) -> Option<Vec<IpAddr>> {
-    let mut out = Vec::new();
-    for element in values.iter().flat_map(|v| v.split(',')) {
-        for pair in element.split(';') {
-            let (key, value) = pair.split_once('=')?;
-            if key.trim().eq_ignore_ascii_case("for") {
-                out.push(parse_node(value.trim().trim_matches('"'))?);
-            }
+    let mut best = peer;
+    for entry in entries(header_values, header).into_iter().rev() {
+        let Some(ip) = entry else { break };
+        if !trusted.contains(ip) {
+            return ip;
         }
+        best = ip;
     }
-    Some(out)
+    best
+}
+
+/// The header's hops, left to right; `None` for one that is not an address.
+fn entries(values: &[&str], header: ProxyHeader) -> Vec<Option<IpAddr>> {
+    let elements = values.iter().flat_map(|v| v.split(',')).map(str::trim);
+    match header {
+        ProxyHeader::XForwardedFor => elements.map(parse_node).collect(),
+        ProxyHeader::XRealIp => values.iter().map(|v| parse_node(v.trim())).collect(),
+        ProxyHeader::Forwarded => elements
+            .map(|element| {
+                let node = element.split(';').find_map(|pair| {
+                    let (key, value) = pair.split_once('=')?;
+                    key.trim().eq_ignore_ascii_case("for").then_some(value)
+                })?;
+                parse_node(node.trim().trim_matches('"'))
+            })
+            .collect(),
+    }
 }
 
 /// One address, possibly with a port (`1.2.3.4:80`, `[::1]:80`).
@@ -121,98 +162,4 @@ fn parse_node(s: &str) -> Option<IpAddr> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    fn proxies() -> TrustedProxies {
-        TrustedProxies::parse("127.0.0.1/32, 10.0.0.0/8").unwrap()
-    }
-
-    #[test]
-    fn untrusted_peer_headers_are_ignored() {
-        let got = resolve_client_ip(ip("203.0.113.9"), &["81.2.69.142"], &[], &proxies());
-        assert_eq!(got, ip("203.0.113.9"));
-        let got = resolve_client_ip(
-            ip("203.0.113.9"),
-            &["81.2.69.142"],
-            &[],
-            &TrustedProxies::none(),
-        );
-        assert_eq!(got, ip("203.0.113.9"));
-    }
-
-    #[test]
-    fn trusted_peer_uses_rightmost_untrusted_xff() {
-        let got = resolve_client_ip(
-            ip("127.0.0.1"),
-            &["1.1.1.1, 81.2.69.142, 10.0.0.5"],
-            &[],
-            &proxies(),
-        );
-        assert_eq!(got, ip("81.2.69.142"));
-    }
-
-    #[test]
-    fn multiple_xff_headers_form_one_chain() {
-        let got = resolve_client_ip(
-            ip("127.0.0.1"),
-            &["1.1.1.1", "89.160.20.128"],
-            &[],
-            &proxies(),
-        );
-        assert_eq!(got, ip("89.160.20.128"));
-    }
-
-    #[test]
-    fn all_trusted_chain_takes_leftmost() {
-        let got = resolve_client_ip(ip("127.0.0.1"), &["10.1.1.1, 10.2.2.2"], &[], &proxies());
-        assert_eq!(got, ip("10.1.1.1"));
-    }
-
-    #[test]
-    fn malformed_xff_is_ignored() {
-        for bad in ["not-an-ip", "1.2.3.4, garbage", "", " , "] {
-            let got = resolve_client_ip(ip("127.0.0.1"), &[bad], &[], &proxies());
-            assert_eq!(got, ip("127.0.0.1"), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn xff_entries_with_ports_and_ipv6() {
-        let got = resolve_client_ip(ip("127.0.0.1"), &["[2001:218::1]:443"], &[], &proxies());
-        assert_eq!(got, ip("2001:218::1"));
-        let got = resolve_client_ip(ip("127.0.0.1"), &["81.2.69.142:5555"], &[], &proxies());
-        assert_eq!(got, ip("81.2.69.142"));
-    }
-
-    #[test]
-    fn forwarded_header_is_read() {
-        let got = resolve_client_ip(
-            ip("127.0.0.1"),
-            &[],
-            &[r#"for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711""#],
-            &proxies(),
-        );
-        assert_eq!(got, ip("2001:db8:cafe::17"));
-        let got = resolve_client_ip(ip("127.0.0.1"), &["for=unknown"], &[], &proxies());
-        assert_eq!(got, ip("127.0.0.1"));
-    }
-
-    #[test]
-    fn mapped_ipv4_peer_is_canonical() {
-        let got = resolve_client_ip(ip("::ffff:127.0.0.1"), &["81.2.69.142"], &[], &proxies());
-        assert_eq!(got, ip("81.2.69.142"));
-    }
-
-    #[test]
-    fn bad_proxy_list_is_an_error() {
-        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
-        assert!(TrustedProxies::parse("nope").is_err());
-        assert!(TrustedProxies::parse("").unwrap().is_empty());
-        assert!(TrustedProxies::parse("::1").unwrap().contains(ip("::1")));
-    }
-}
+mod tests;

@@ -17,7 +17,8 @@ pub fn is_sqlite(url: &str) -> bool {
 }
 
 /// Opens a pool on `url`. SQLite gets WAL, `busy_timeout` 10 s,
-/// `foreign_keys=ON` and `synchronous=NORMAL` on every connection.
+/// `foreign_keys=ON` and `synchronous=FULL` on every connection: a
+/// committed end survives a crash or a power loss.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)
@@ -29,7 +30,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(SqliteSynchronous::Full)
             });
     } else {
         opt.max_connections(POSTGRES_POOL_SIZE).min_connections(1);

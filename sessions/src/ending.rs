@@ -37,7 +37,8 @@ pub(crate) fn others_of(current: &CurrentSession) -> Condition {
 
 impl SessionStore {
     /// Terminates one session of the caller's account. The caller's own
-    /// session is refused ([`StoreError::CannotTerminateCurrent`]); an
+    /// session is refused ([`StoreError::CannotTerminateCurrent`]), so is a
+    /// caller not recently authenticated ([`StoreError::ReauthRequired`]); an
     /// unknown id, an ended one and another account's all give
     /// [`StoreError::SessionNotFound`] and change nothing.
     pub async fn terminate_session(
@@ -48,6 +49,7 @@ impl SessionStore {
         if public_id == current.public_id {
             return Err(StoreError::CannotTerminateCurrent);
         }
+        self.require_recent_auth(current).await?;
         let mine = Condition::all()
             .add(session::Column::PublicId.eq(public_id))
             .add(session::Column::UserId.eq(current.user_id));
@@ -60,8 +62,10 @@ impl SessionStore {
     }
 
     /// Ends every other active session of the caller's account ("Sign out
-    /// everywhere"). Returns how many ended; running it again returns 0.
+    /// everywhere"), if the caller is recently authenticated. Returns how
+    /// many ended; running it again returns 0.
     pub async fn sign_out_everywhere(&self, current: &CurrentSession) -> Result<u64> {
+        self.require_recent_auth(current).await?;
         let reason = EndReason::SignedOutEverywhere;
         let ended = end_where(&self.inner.db, others_of(current), reason, self.now_ms()).await?;
         self.announce_ended(&ended, reason);
@@ -94,6 +98,7 @@ impl SessionStore {
     /// dropped, and their owners' pages hear of it.
     pub(crate) fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
         for row in rows {
+            tracing::info!(target: "audit", session = %row.public_id, user_id = row.user_id, reason = ?reason, "session ended");
             self.inner.recently_ended.record(row.token_hash);
             if let Some(cache) = &self.inner.auth_cache {
                 cache.invalidate(&row.token_hash);

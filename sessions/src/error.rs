@@ -27,6 +27,21 @@ pub enum StoreError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// Every password-hashing slot stayed busy for the allowed wait:
+    /// answer "try again" at once instead of queueing (memory and CPU stay
+    /// bounded however many attempts arrive).
+    #[error("password hashing saturated")]
+    Busy {
+        /// Seconds after which a retry is sensible.
+        retry_after_secs: u64,
+    },
+    /// Terminating sessions needs the password again: this session has
+    /// not proved it within the re-authentication window.
+    #[error("re-authentication required")]
+    ReauthRequired,
+    /// The live-stream limit of the session or the account is reached.
+    #[error("too many live streams")]
+    TooManyStreams,
     /// An unknown session id, an ended one, or one of another account: the
     /// same answer for all three so that ids of other accounts cannot be probed.
     #[error("session not found")]
@@ -65,6 +80,9 @@ pub enum StartupError {
     /// A malformed trusted-proxy list.
     #[error("invalid trusted proxy {0:?}: expected an IP address or CIDR such as 10.0.0.0/8")]
     InvalidTrustedProxy(String),
+    /// Settings that make no sense together.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
     /// The database could not be reached.
     #[error("database: {0}")]
     Database(#[from] DbErr),

@@ -1,9 +1,14 @@
-//! Changes a dashboard should see, on an in-process broadcast channel.
+//! Changes a dashboard should see, fanned out per user, with a bound on
+//! how many live streams a session and an account may hold.
 //!
-//! Kept behind this one small type so that a cross-server transport
-//! (PostgreSQL `LISTEN/NOTIFY`) can feed the same channel.
+//! Each account with a subscriber has its own broadcast channel, so a
+//! stream only ever wakes for its own account's changes. A cross-server
+//! transport (PostgreSQL `LISTEN/NOTIFY`) feeds the same fan-out.
+use crate::config::StreamLimits;
 use crate::model::{EndReason, SessionView};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
 
 /// One change to a user's sessions.
@@ -36,7 +41,7 @@ pub enum SessionEvent {
         /// New page count.
         pages_visited: i64,
     },
-    /// The subscriber fell behind and missed events: reload everything.
+    /// The subscriber may have missed events: reload everything.
     Resync {
         /// Owner.
         user_id: i64,
@@ -55,62 +60,121 @@ impl SessionEvent {
     }
 }
 
-/// The channel every store change is published on.
-#[derive(Debug, Clone)]
-pub(crate) struct EventHub {
+/// Undelivered events kept per subscriber before it has to resync.
+const CAPACITY: usize = 256;
+
+struct Account {
     tx: broadcast::Sender<SessionEvent>,
+    streams: usize,
+    by_session: HashMap<String, usize>,
 }
 
-impl Default for EventHub {
-    fn default() -> Self {
-        Self::new(1024)
+#[derive(Default)]
+struct Accounts(Mutex<HashMap<i64, Account>>);
+
+impl Accounts {
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, Account>> {
+        // Every update below completes before it can panic.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
+/// The per-user fan-out of store changes.
+#[derive(Clone, Default)]
+pub(crate) struct EventHub(Arc<Accounts>);
+
 impl EventHub {
-    /// A hub keeping at most `capacity` undelivered events per subscriber.
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            tx: broadcast::channel(capacity).0,
+    /// Delivers `event` to the streams of its user (none: dropped).
+    pub fn publish(&self, event: SessionEvent) {
+        if let Some(account) = self.0.lock().get(&event.user_id()) {
+            let _ = account.tx.send(event);
         }
     }
 
-    /// Publishes `event` to every subscriber of its user (no-op without any).
-    pub fn publish(&self, event: SessionEvent) {
-        let _ = self.tx.send(event);
-    }
-
-    /// The events of one user, from now on.
-    pub fn subscribe(&self, user_id: i64) -> UserEvents {
-        UserEvents {
+    /// A stream of `user_id`'s events for `session_id`, within `limits`.
+    pub fn subscribe(
+        &self,
+        user_id: i64,
+        session_id: &str,
+        limits: StreamLimits,
+    ) -> Option<UserEvents> {
+        let mut accounts = self.0.lock();
+        let account = accounts.entry(user_id).or_insert_with(|| Account {
+            tx: broadcast::channel(CAPACITY).0,
+            streams: 0,
+            by_session: HashMap::new(),
+        });
+        let of_session = account.by_session.get(session_id).copied().unwrap_or(0);
+        if account.streams >= limits.per_user || of_session >= limits.per_session {
+            return None;
+        }
+        account.streams += 1;
+        account
+            .by_session
+            .insert(session_id.to_owned(), of_session + 1);
+        Some(UserEvents {
             user_id,
-            rx: self.tx.subscribe(),
+            rx: account.tx.subscribe(),
+            _slot: Slot {
+                hub: self.clone(),
+                user_id,
+                session_id: session_id.to_owned(),
+            },
+        })
+    }
+}
+
+/// Holds a stream's place in the counts until dropped.
+struct Slot {
+    hub: EventHub,
+    user_id: i64,
+    session_id: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut accounts = self.hub.0.lock();
+        let Some(account) = accounts.get_mut(&self.user_id) else {
+            return;
+        };
+        account.streams -= 1;
+        if let Some(n) = account.by_session.get_mut(&self.session_id) {
+            *n -= 1;
+            if *n == 0 {
+                account.by_session.remove(&self.session_id);
+            }
+        }
+        if account.streams == 0 {
+            accounts.remove(&self.user_id);
         }
     }
 }
 
 /// A subscription to one user's events.
-#[derive(Debug)]
 pub struct UserEvents {
     user_id: i64,
     rx: broadcast::Receiver<SessionEvent>,
+    _slot: Slot,
+}
+
+impl std::fmt::Debug for UserEvents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserEvents")
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 impl UserEvents {
     /// The next event of this user; [`SessionEvent::Resync`] after missed
     /// events; `None` once the hub is gone.
     pub async fn recv(&mut self) -> Option<SessionEvent> {
-        loop {
-            match self.rx.recv().await {
-                Ok(e) if e.user_id() == self.user_id => return Some(e),
-                Ok(_) => continue,
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some(SessionEvent::Resync {
-                        user_id: self.user_id,
-                    });
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
+        match self.rx.recv().await {
+            Ok(e) => Some(e),
+            Err(broadcast::error::RecvError::Lagged(_)) => Some(SessionEvent::Resync {
+                user_id: self.user_id,
+            }),
+            Err(broadcast::error::RecvError::Closed) => None,
         }
     }
 }
@@ -119,10 +183,15 @@ impl UserEvents {
 mod tests {
     use super::*;
 
+    const LIMITS: StreamLimits = StreamLimits {
+        per_session: 2,
+        per_user: 3,
+    };
+
     #[tokio::test]
     async fn subscribers_only_see_their_user() {
-        let hub = EventHub::new(16);
-        let mut alice = hub.subscribe(1);
+        let hub = EventHub::default();
+        let mut alice = hub.subscribe(1, "a", LIMITS).unwrap();
         hub.publish(SessionEvent::Resync { user_id: 2 });
         hub.publish(SessionEvent::Ended {
             user_id: 1,
@@ -137,11 +206,24 @@ mod tests {
 
     #[tokio::test]
     async fn lagging_subscriber_gets_resync() {
-        let hub = EventHub::new(2);
-        let mut sub = hub.subscribe(7);
-        for _ in 0..5 {
-            hub.publish(SessionEvent::Resync { user_id: 3 });
+        let hub = EventHub::default();
+        let mut sub = hub.subscribe(7, "s", LIMITS).unwrap();
+        for _ in 0..CAPACITY + 5 {
+            hub.publish(SessionEvent::Resync { user_id: 7 });
         }
         assert_eq!(sub.recv().await, Some(SessionEvent::Resync { user_id: 7 }));
+    }
+
+    #[test]
+    fn streams_are_capped_per_session_and_per_user_and_given_back() {
+        let hub = EventHub::default();
+        let a1 = hub.subscribe(1, "a", LIMITS).unwrap();
+        let _a2 = hub.subscribe(1, "a", LIMITS).unwrap();
+        assert!(hub.subscribe(1, "a", LIMITS).is_none(), "per session");
+        let _b1 = hub.subscribe(1, "b", LIMITS).unwrap();
+        assert!(hub.subscribe(1, "c", LIMITS).is_none(), "per user");
+        assert!(hub.subscribe(2, "z", LIMITS).is_some(), "other users");
+        drop(a1);
+        assert!(hub.subscribe(1, "a", LIMITS).is_some());
     }
 }

@@ -190,4 +190,19 @@ mod tests {
             assert!(HistoryCursor::parse(bad).is_err(), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn cursors_round_trip(ms: i64, id in "[A-Za-z0-9_-]{1,32}") {
+            let c = HistoryCursor { created_at_ms: ms, public_id: id };
+            proptest::prop_assert_eq!(HistoryCursor::parse(&c.encode()).unwrap(), c);
+        }
+
+        #[test]
+        fn any_text_parses_or_is_refused_cleanly(s in "\\PC{0,60}") {
+            if let Ok(c) = HistoryCursor::parse(&s) {
+                proptest::prop_assert_eq!(HistoryCursor::parse(&c.encode()).unwrap(), c);
+            }
+        }
+    }
 }

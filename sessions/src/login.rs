@@ -1,6 +1,7 @@
-//! Logging in: checking a username and password within the failed-login
-//! limits, and starting a fresh session.
-use crate::accounts::{blocking, username_key};
+//! Logging in: password attempts within the limits, and starting a fresh
+//! session only while the password it was verified against still holds.
+use crate::accounts::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, limited, username_key};
+use crate::activity::immediate;
 use crate::agent::truncate_user_agent;
 use crate::client_ip::canonical;
 use crate::entity::{session, user};
@@ -9,67 +10,147 @@ use crate::model::{RequestFacts, SessionView, User};
 use crate::secret::{PasswordHash, SessionToken, new_public_id};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
 use std::net::IpAddr;
-use std::sync::OnceLock;
-
-/// A hash to verify against when the username is unknown, so that both
-/// answers take the same time.
-fn dummy_hash() -> &'static PasswordHash {
-    static HASH: OnceLock<PasswordHash> = OnceLock::new();
-    HASH.get_or_init(|| PasswordHash::create("not a real password").expect("argon2 works"))
-}
 
 impl SessionStore {
-    /// Checks a username and password, within the failed-login limits.
+    /// Checks a username and password, within the password-attempt limits.
     pub async fn verify_login(&self, username: &str, password: &str, ip: IpAddr) -> Result<User> {
-        let key = username_key(username);
-        let throttle = &self.inner.throttle;
-        throttle
-            .check(&key, ip, self.now_ms())
-            .map_err(|retry_after_secs| StoreError::RateLimited { retry_after_secs })?;
-        let found = user::Entity::find()
-            .filter(user::Column::UsernameKey.eq(key.clone()))
-            .one(&self.inner.db)
-            .await?;
-        let hash = found
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().clone());
-        let password = password.to_owned();
-        let ok = blocking(move || hash.verify(&password)).await?;
-        match found {
-            Some(u) if ok => {
-                throttle.record_success(&key);
-                Ok(User {
-                    id: u.id,
-                    username: u.username,
-                })
-            }
-            _ => {
-                throttle.record_failure(&key, ip, self.now_ms());
-                Err(StoreError::InvalidCredentials)
-            }
+        self.verify(username, password, ip).await.map(|(u, _)| u)
+    }
+
+    /// The account and the hash the password was verified against.
+    async fn verify(
+        &self,
+        username: &str,
+        password: &str,
+        ip: IpAddr,
+    ) -> Result<(User, PasswordHash)> {
+        if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
+            return Err(StoreError::InvalidCredentials);
         }
+        let now = self.reserve_network(ip)?;
+        let found = user::Entity::find()
+            .filter(user::Column::UsernameKey.eq(username_key(username)))
+            .one(&self.inner.db)
+            .await
+            .inspect_err(|_| self.inner.throttle.cancel(None, ip))?;
+        if self.attempt(found.as_ref(), password, ip, now).await?
+            && let Some(u) = found
+        {
+            tracing::info!(target: "audit", user = %u.username, %ip, "login succeeded");
+            let user = User {
+                id: u.id,
+                username: u.username,
+            };
+            return Ok((user, u.password_hash));
+        }
+        tracing::info!(target: "audit", user = %username, %ip, "login failed");
+        Err(StoreError::InvalidCredentials)
+    }
+
+    /// Checks the password of an account that is signed in (a password
+    /// change, a re-authentication), within the same limits. Returns the
+    /// hash it matched.
+    pub(crate) async fn check_password(
+        &self,
+        user_id: i64,
+        password: &str,
+        ip: IpAddr,
+    ) -> Result<PasswordHash> {
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(StoreError::WrongPassword);
+        }
+        let now = self.reserve_network(ip)?;
+        let found = user::Entity::find_by_id(user_id)
+            .one(&self.inner.db)
+            .await
+            .inspect_err(|_| self.inner.throttle.cancel(None, ip))?;
+        let Some(account) = found else {
+            self.inner.throttle.cancel(None, ip);
+            return Err(StoreError::UserNotFound);
+        };
+        if self.attempt(Some(&account), password, ip, now).await? {
+            return Ok(account.password_hash);
+        }
+        tracing::info!(target: "audit", user = %account.username, %ip, "password check failed");
+        Err(StoreError::WrongPassword)
+    }
+
+    /// The first reservation of every attempt, before any database read;
+    /// returns the time it was made at.
+    fn reserve_network(&self, ip: IpAddr) -> Result<i64> {
+        let now = self.now_ms();
+        self.inner.throttle.reserve_network(ip, now).map_err(|wait| {
+            tracing::warn!(target: "audit", %ip, retry_after_secs = wait, "password attempts locked out (network)");
+            limited(wait)
+        })?;
+        Ok(now)
+    }
+
+    /// One password attempt on `account` (`None`: no such user, checked
+    /// against a dummy hash) after [`reserve_network`](Self::reserve_network).
+    /// Failures keep their reservations; anything that never reached
+    /// Argon2 gives them back.
+    async fn attempt(
+        &self,
+        account: Option<&user::Model>,
+        password: &str,
+        ip: IpAddr,
+        now: i64,
+    ) -> Result<bool> {
+        let throttle = &self.inner.throttle;
+        let id = account.map(|u| u.id);
+        if let Some(u) = account
+            && let Err(wait) = throttle.reserve_account(u.id, ip, now)
+        {
+            throttle.cancel(None, ip);
+            tracing::warn!(target: "audit", user = %u.username, %ip, retry_after_secs = wait, "password attempts locked out (account)");
+            return Err(limited(wait));
+        }
+        let hash = account.map(|u| u.password_hash.clone());
+        let ok = self
+            .inner
+            .passwords
+            .verify(hash, password)
+            .await
+            .inspect_err(|_| throttle.cancel(id, ip))?;
+        if let (true, Some(id)) = (ok, id) {
+            throttle.succeeded(id, ip);
+        }
+        Ok(ok)
     }
 
     /// Logs in: checks the password and starts a fresh session (a new token
-    /// every time, so a token planted before login is never promoted).
+    /// every time, so a token planted before login is never promoted). The
+    /// session is created only if the password has not changed since it
+    /// was checked.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         facts: &RequestFacts,
     ) -> Result<(SessionToken, SessionView)> {
-        let user = self.verify_login(username, password, facts.ip).await?;
-        self.start_session(user.id, facts).await
+        let (user, verified) = self.verify(username, password, facts.ip).await?;
+        self.insert_session(user.id, Some(&verified), facts).await
     }
 
-    /// Starts a session for `user_id`. Returns the token, which exists
-    /// nowhere else from now on, and the session's public view.
+    /// Starts a session for `user_id` (just registered, say). Returns the
+    /// token, which exists nowhere else from now on, and the public view.
     pub async fn start_session(
         &self,
         user_id: i64,
+        facts: &RequestFacts,
+    ) -> Result<(SessionToken, SessionView)> {
+        self.insert_session(user_id, None, facts).await
+    }
+
+    async fn insert_session(
+        &self,
+        user_id: i64,
+        verified: Option<&PasswordHash>,
         facts: &RequestFacts,
     ) -> Result<(SessionToken, SessionView)> {
         let token = SessionToken::generate();
@@ -78,6 +159,18 @@ impl SessionStore {
         let ip = canonical(facts.ip);
         let country = self.country_of(ip);
         let now = self.now_ms();
+        let txn = self.inner.db.begin_with_options(immediate()).await?;
+        // Locks the account row against a concurrent password change, which
+        // either committed before (then the hash differs here) or waits for
+        // this session to exist (then it signs it out with the others).
+        let owner = user::Entity::find_by_id(user_id)
+            .lock_shared()
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::UserNotFound)?;
+        if verified.is_some_and(|v| *v != owner.password_hash) {
+            return Err(StoreError::InvalidCredentials);
+        }
         let row = session::ActiveModel {
             public_id: Set(new_public_id()),
             token_hash: Set(token.digest()),
@@ -96,11 +189,14 @@ impl SessionStore {
             pages_visited: Set(0),
             ended_at: Set(None),
             end_reason: Set(None),
+            authenticated_at: Set(Some(now)),
             ..Default::default()
         }
-        .insert(&self.inner.db)
+        .insert(&txn)
         .await?;
+        txn.commit().await?;
         let view = SessionView::from(&row);
+        tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, "session started");
         self.inner.events.publish(SessionEvent::Started {
             user_id,
             session: Box::new(view.clone()),

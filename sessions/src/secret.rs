@@ -115,18 +115,19 @@ impl fmt::Debug for TokenDigest {
 pub struct PasswordHash(String);
 
 impl PasswordHash {
-    /// Hashes `password` with Argon2id and a random salt. Slow on purpose:
-    /// call it from a blocking thread.
-    pub fn create(password: &str) -> Result<Self> {
+    /// Hashes `password` with `argon2` (Argon2id) and a random salt. Slow
+    /// on purpose: call it from a blocking thread.
+    pub fn create_with(argon2: &Argon2<'_>, password: &str) -> Result<Self> {
         let salt =
             SaltString::encode_b64(&random::<16>()).map_err(|_| StoreError::PasswordHashing)?;
-        Argon2::default()
+        argon2
             .hash_password(password.as_bytes(), &salt)
             .map(|h| Self(h.to_string()))
             .map_err(|_| StoreError::PasswordHashing)
     }
 
-    /// Whether `password` matches. Constant-time in the password.
+    /// Whether `password` matches (with the cost the hash was made with).
+    /// Constant-time in the password.
     pub fn verify(&self, password: &str) -> bool {
         PhcString::new(&self.0)
             .map(|parsed| {
@@ -198,13 +199,13 @@ mod tests {
         let dbg = format!("{t:?} {:?}", t.digest());
         assert!(!dbg.contains(t.expose_secret()));
         assert!(!dbg.contains(&t.digest().hex_text()));
-        let p = PasswordHash::create("correct horse").unwrap();
+        let p = PasswordHash::create_with(&Argon2::default(), "correct horse").unwrap();
         assert_eq!(format!("{p:?}"), "PasswordHash(<redacted>)");
     }
 
     #[test]
     fn password_hash_is_argon2id_and_verifies() {
-        let p = PasswordHash::create("correct horse").unwrap();
+        let p = PasswordHash::create_with(&Argon2::default(), "correct horse").unwrap();
         assert!(p.as_db_value().starts_with("$argon2id$"));
         assert!(p.verify("correct horse"));
         assert!(!p.verify("wrong horse"));

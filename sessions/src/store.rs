@@ -9,7 +9,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::StoreConfig;
 use crate::events::{EventHub, UserEvents};
 use crate::geo::{GeoIp, Location, is_local};
+use crate::hashing::PasswordWork;
 use crate::login_throttle::LoginThrottle;
+use crate::model::CurrentSession;
+use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use std::net::IpAddr;
@@ -29,6 +32,7 @@ pub(crate) struct Inner {
     /// committed: a reader never sees the batch in neither place.
     pub flush_lock: tokio::sync::RwLock<()>,
     pub throttle: LoginThrottle,
+    pub passwords: PasswordWork,
     pub auth_cache: Option<AuthCache>,
     pub recently_ended: RecentlyEnded,
 }
@@ -68,6 +72,7 @@ impl SessionStore {
             inner: Arc::new(Inner {
                 db,
                 throttle: LoginThrottle::new(config.throttle),
+                passwords: PasswordWork::new(config.hashing),
                 config,
                 clock,
                 geo: geo.into(),
@@ -96,9 +101,14 @@ impl SessionStore {
         &self.inner.geo
     }
 
-    /// Subscribes to the changes of one user's sessions.
-    pub fn subscribe(&self, user_id: i64) -> UserEvents {
-        self.inner.events.subscribe(user_id)
+    /// Subscribes `current`'s page to the changes of its account's
+    /// sessions, within the per-session and per-account stream limits.
+    pub fn subscribe(&self, current: &CurrentSession) -> Result<UserEvents> {
+        let limits = self.inner.config.streams;
+        self.inner
+            .events
+            .subscribe(current.user_id, &current.public_id, limits)
+            .ok_or(StoreError::TooManyStreams)
     }
 
     /// The store's current time.

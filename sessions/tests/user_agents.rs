@@ -388,3 +388,40 @@ fn cache_returns_the_same_result() {
     assert!(std::sync::Arc::ptr_eq(&first, &second));
     assert_eq!(*first, classifier.classify_uncached(ua));
 }
+
+/// Slowest classification seen by the property below, in microseconds.
+static SLOWEST_US: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+proptest::proptest! {
+    /// Any user agent up to the stored 512 bytes — printable noise, or
+    /// real agents with noise spliced in — classifies without a panic and
+    /// in bounded time (the regex engine is linear; a blow-up would be a
+    /// bug worth failing on). `PROPTEST_CASES=200000` runs it as a fuzz
+    /// campaign.
+    #[test]
+    fn any_user_agent_classifies_in_bounded_time(
+        noise in "[ -~]{0,512}",
+        base in proptest::sample::select(TABLE.iter().map(|t| t.0).collect::<Vec<_>>()),
+        at in 0usize..512,
+        spliced: bool,
+    ) {
+        let classifier = UserAgentClassifier::global();
+        let ua = if spliced {
+            let cut = base.len().min(at);
+            format!("{}{}{}", &base[..cut], noise, &base[cut..])
+        } else {
+            noise
+        };
+        let ua = sessions::agent::truncate_user_agent(&ua);
+        let started = std::time::Instant::now();
+        let info = classifier.classify_uncached(ua);
+        let took = started.elapsed();
+        let us = took.as_micros() as u64;
+        if SLOWEST_US.fetch_max(us, std::sync::atomic::Ordering::Relaxed) < us {
+            // A new record: seen with `-- --nocapture` in a long run.
+            println!("slowest classification so far: {us} µs ({} bytes)", ua.len());
+        }
+        proptest::prop_assert!(!info.platform.is_empty() && !info.browser_name.is_empty());
+        proptest::prop_assert!(took < std::time::Duration::from_secs(2), "{took:?} for {ua:?}");
+    }
+}

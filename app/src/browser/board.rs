@@ -83,6 +83,7 @@ impl Board {
                 // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
                 go(&match e.data().as_string().as_deref() {
                     Some(sse::LOGGED_OUT) => login_page(query::SIGNED_OUT),
+                    Some(sse::EXPIRED) => login_page(query::EXPIRED),
                     _ => login_page(query::ENDED),
                 });
             });
@@ -147,17 +148,17 @@ impl Board {
         ev.prevent_default();
         match action {
             BoardAction::Terminate => {
-                let id = text(&data, "id");
+                let (id, password) = (text(&data, "id"), value(&data, "password"));
                 self.run(form, async move {
-                    api::terminate_session(id)
+                    api::terminate_session(id, password)
                         .await
                         .map(|()| messages::TERMINATED.to_owned())
                 });
             }
             BoardAction::SignOutEverywhere => {
-                self.query.update_value(|q| q.confirm = false);
+                let password = value(&data, "password");
                 self.run(form, async move {
-                    api::sign_out_everywhere()
+                    api::sign_out_everywhere(password)
                         .await
                         .map(messages::signed_out_everywhere)
                 });
@@ -210,7 +211,13 @@ impl Board {
         spawn_local(async move {
             let outcome = action.await;
             set_busy(&form, false);
+            // Done, or the password is needed now: the fresh board shows
+            // what changed (or asks for it).
+            let reauth = matches!(&outcome, Err(e) if e.kind == ErrorKind::ReauthRequired);
             if outcome.is_ok() {
+                self.query.update_value(|q| q.confirm = false);
+            }
+            if outcome.is_ok() || reauth {
                 self.refresh();
             }
             show(self.info, self.error, outcome.map(Some));
@@ -228,7 +235,7 @@ impl Board {
             el.set_text_content(Some(&time::relative(now, ms)));
         });
         each(&root, "[data-since]", "data-since", |el, ms| {
-            el.set_text_content(Some(&time::duration(now - ms)));
+            el.set_text_content(Some(&time::duration(now.saturating_sub(ms))));
         });
         if localise {
             each(&root, "[data-local]", "data-local", |el, ms| {

@@ -5,6 +5,7 @@
 //! [`BoardAction`].
 use super::card::card;
 use super::history::history_table;
+use super::reauth_field;
 use crate::contract::{BoardAction, Page, query};
 use crate::dashboard::Dashboard;
 use crate::messages::{confirm_sign_out, plural};
@@ -12,7 +13,7 @@ use crate::server_fns::board::SignOutEverywhere;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-fn toolbar(others: u64, confirm: bool) -> Option<AnyView> {
+fn toolbar(others: u64, confirm: bool, reauth: bool) -> Option<AnyView> {
     if others == 0 {
         return None;
     }
@@ -22,6 +23,7 @@ fn toolbar(others: u64, confirm: bool) -> Option<AnyView> {
             <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
                 <p id="confirm-text">{text}</p>
                 <form action=SignOutEverywhere::PATH method="post" data-action=BoardAction::SignOutEverywhere.as_str()>
+                    {reauth_field(reauth)}
                     <button type="submit" class="btn btn-danger">{button}</button>
                 </form>
                 <a href=Page::Sessions.path() class="btn" data-cancel="">"Cancel"</a>
@@ -55,11 +57,16 @@ fn pager_button(key: &'static str, cursor: Option<String>, label: &'static str) 
 pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
     let now = d.now_ms;
     let others = d.others();
-    let cards = d.cards.into_iter().map(|c| card(c, now)).collect_view();
+    let reauth = d.reauth;
+    let cards = d
+        .cards
+        .into_iter()
+        .map(|c| card(c, now, reauth))
+        .collect_view();
     view! {
         <div class="toolbar">
             <p class="count">{plural(others + 1, "active session", "active sessions")}</p>
-            {toolbar(others, confirm)}
+            {toolbar(others, confirm, reauth)}
         </div>
         <div class="cards">{cards}</div>
         <section class="history" aria-labelledby="history-title">
@@ -127,6 +134,7 @@ mod tests {
             newer: None,
             now_ms: 1_060_000,
             dbip_attribution: false,
+            reauth: false,
         }
     }
 
@@ -183,5 +191,17 @@ mod tests {
         alone.cards.truncate(1);
         let html = render(alone, true);
         assert!(!html.contains("Sign out"), "nothing else to sign out");
+    }
+
+    #[test]
+    fn destructive_forms_ask_for_the_password_only_outside_the_window() {
+        let html = render(dashboard(), true);
+        assert!(!html.contains("name=\"password\""));
+        let mut stale = dashboard();
+        stale.reauth = true;
+        let html = render(stale, true);
+        // Once in the Terminate form, once in the confirmation.
+        assert_eq!(html.matches("name=\"password\"").count(), 2);
+        assert!(html.contains("Your password"));
     }
 }

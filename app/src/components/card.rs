@@ -1,5 +1,5 @@
 //! One card per active session.
-use super::local_time;
+use super::{local_time, reauth_field};
 use crate::contract::BoardAction;
 use crate::dashboard::SessionCard;
 use crate::display::time;
@@ -30,7 +30,7 @@ fn device_icon(device_type: &str) -> impl IntoView + use<> {
 }
 
 /// The card of one active session; every detail carries a `data-field`.
-pub fn card(card: SessionCard, now: i64) -> impl IntoView + use<> {
+pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> {
     let SessionCard {
         id,
         device_type,
@@ -50,6 +50,7 @@ pub fn card(card: SessionCard, now: i64) -> impl IntoView + use<> {
         view! {
             <form action=TerminateSession::PATH method="post" data-action=BoardAction::Terminate.as_str()>
                 <input type="hidden" name="id" value=id.clone()/>
+                {reauth_field(reauth)}
                 <button type="submit" class="btn btn-danger">"Terminate"</button>
             </form>
         }

@@ -24,6 +24,20 @@ use crate::display::time;
 #[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
+/// The password field that destructive forms carry when the session's
+/// proof of the password is older than the re-authentication window.
+#[cfg(feature = "ssr")]
+fn reauth_field(reauth: bool) -> impl IntoView + use<> {
+    reauth.then(|| {
+        view! {
+            <label class="reauth">
+                "Your password"
+                <input type="password" name="password" autocomplete="current-password" required/>
+            </label>
+        }
+    })
+}
+
 /// A time in UTC as rendered; the browser shows it in the viewer's own
 /// time zone (`data-local`), with the exact time on hover.
 #[cfg(feature = "ssr")]

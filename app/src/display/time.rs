@@ -2,7 +2,7 @@
 
 /// "just now", "5 minutes ago", "3 days ago".
 pub fn relative(now_ms: i64, then_ms: i64) -> String {
-    let secs = (now_ms - then_ms).max(0) / 1000;
+    let secs = now_ms.saturating_sub(then_ms).max(0) / 1000;
     let plural = |n: i64, unit: &str| {
         if n == 1 {
             format!("1 {unit} ago")
@@ -121,6 +121,25 @@ mod tests {
                 want.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "{ms}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_instant_formats_without_panicking(now: i64, then: i64) {
+            let _ = (relative(now, then), duration(now.saturating_sub(then)));
+            let (a, b) = (utc_minutes(then), iso(then));
+            proptest::prop_assert!(a.ends_with(" UTC") && b.ends_with('Z'));
+        }
+
+        #[test]
+        fn iso_agrees_with_chrono_wherever_chrono_reaches(ms in -8_000_000_000_000_000i64..8_000_000_000_000_000) {
+            if let Some(want) = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms) {
+                let want = want.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                if !want.starts_with('+') && !want.starts_with('-') {
+                    proptest::prop_assert_eq!(iso(ms), want);
+                }
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ pub fn Login() -> impl IntoView {
     let q = query();
     let info = if q.get(keys::ENDED).is_some() {
         Some(messages::ENDED_ELSEWHERE.to_owned())
+    } else if q.get(keys::EXPIRED).is_some() {
+        Some(messages::EXPIRED.to_owned())
     } else if q.get(keys::SIGNED_OUT).is_some() {
         Some(messages::SIGNED_OUT.to_owned())
     } else {

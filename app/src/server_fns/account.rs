@@ -5,7 +5,8 @@ use crate::{contract::Page, contract::query, error::ErrorKind};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-/// Signs in and starts a fresh session; lands on `/sessions`.
+/// Signs in and starts a fresh session (ending the one this browser had,
+/// if any); lands on `/sessions`.
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
     use super::context::*;
@@ -15,6 +16,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         .login(&username, &password, &facts)
         .await
         .map_err(fail)?;
+    end_previous_session(&store).await?;
     signed_in_as(&store, &token);
     Ok(())
 }
@@ -28,21 +30,26 @@ pub async fn register(username: String, password: String, confirm: String) -> Re
     }
     let store = store()?;
     let facts = facts().await?;
-    let user = store.register(&username, &password).await.map_err(fail)?;
+    let user = store
+        .register(&username, &password, facts.ip)
+        .await
+        .map_err(fail)?;
     let (token, _) = store.start_session(user.id, &facts).await.map_err(fail)?;
+    end_previous_session(&store).await?;
     signed_in_as(&store, &token);
     Ok(())
 }
 
-/// Ends the current session ("Log out").
+/// Ends the current session ("Log out"): the row first, then the cookie,
+/// so that a failure leaves the person signed in and told so.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
-    clear_session_cookie();
     if let Some(current) = maybe_signed_in().await? {
         store.log_out(&current).await.map_err(fail)?;
     }
+    clear_session_cookie();
     leptos_axum::redirect(&format!("{}?{}=1", Page::Login.path(), query::SIGNED_OUT));
     Ok(())
 }
@@ -70,8 +77,9 @@ pub async fn change_password(
     let store = store()?;
     let current = signed_in().await?;
     let others = sign_out_others.is_some();
+    let ip = client_ip().await?;
     let n = store
-        .change_password(&current, &current_password, &new_password, others)
+        .change_password(&current, &current_password, &new_password, others, ip)
         .await
         .map_err(fail)?;
     after_plain_form(

@@ -4,11 +4,13 @@ use crate::contract::{Page, SESSION_COOKIE};
 use crate::error::{AppError, ErrorKind};
 use crate::session::{Facts, MaybeSignedIn};
 use cookie::{Cookie, SameSite};
-use http::header::{ACCEPT, SET_COOKIE};
+use http::header::{ACCEPT, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
+use http::{HeaderName, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sessions::{CurrentSession, RequestFacts, SessionStore, SessionToken};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 pub fn store() -> Result<SessionStore, AppError> {
@@ -38,6 +40,11 @@ pub async fn facts() -> Result<RequestFacts, AppError> {
     Ok(facts)
 }
 
+/// The client's address (state-changing requests carry it).
+pub async fn client_ip() -> Result<IpAddr, AppError> {
+    Ok(facts().await?.ip)
+}
+
 /// A plain HTML form post (no WebAssembly), answered with redirects.
 fn is_plain_form_post() -> bool {
     use_context::<Parts>()
@@ -50,16 +57,20 @@ fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// Prepares the response for `err`: its HTTP status for script callers.
-/// Plain form posts are left to server_fn's form redirect, whose status a
-/// set one would override.
+/// Prepares the response for `err`: `Retry-After` when it says when, and
+/// its HTTP status for script callers. Plain form posts are left to
+/// server_fn's form redirect, whose status a set one would override.
 pub fn fail(err: impl Into<AppError>) -> AppError {
     let err = err.into();
-    if !is_plain_form_post()
-        && let Some(res) = use_context::<ResponseOptions>()
-    {
-        let status = http::StatusCode::from_u16(err.kind.status());
-        res.set_status(status.unwrap_or(http::StatusCode::BAD_REQUEST));
+    let Some(res) = use_context::<ResponseOptions>() else {
+        return err;
+    };
+    if let Some(secs) = err.retry_after_secs {
+        res.insert_header(RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if !is_plain_form_post() {
+        let status = StatusCode::from_u16(err.kind.status());
+        res.set_status(status.unwrap_or(StatusCode::BAD_REQUEST));
     }
     err
 }
@@ -74,7 +85,7 @@ pub fn after_plain_form(page: Page, query: &str) {
 
 fn set_cookie(cookie: Cookie<'_>) {
     if let Some(res) = use_context::<ResponseOptions>()
-        && let Ok(v) = http::HeaderValue::from_str(&cookie.to_string())
+        && let Ok(v) = HeaderValue::from_str(&cookie.to_string())
     {
         res.append_header(SET_COOKIE, v);
     }
@@ -101,7 +112,36 @@ pub fn signed_in_as(store: &SessionStore, token: &SessionToken) {
     leptos_axum::redirect(Page::Sessions.path());
 }
 
-/// Removes the session cookie.
+/// Removes the session cookie, and asks the browser to drop everything
+/// the site stored.
 pub fn clear_session_cookie() {
     set_cookie(session_cookie("", cookie::time::Duration::ZERO));
+    if let Some(res) = use_context::<ResponseOptions>() {
+        let all = HeaderValue::from_static("\"cookies\", \"storage\"");
+        res.insert_header(HeaderName::from_static("clear-site-data"), all);
+    }
+}
+
+/// Ends the session this request came with, if any: signing in again while
+/// signed in leaves no second session behind.
+pub async fn end_previous_session(store: &SessionStore) -> Result<(), AppError> {
+    if let Some(previous) = maybe_signed_in().await? {
+        store.log_out(&previous).await.map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Re-authenticates the session with `password` when one was given.
+pub async fn reauthenticate_if_given(
+    store: &SessionStore,
+    current: &CurrentSession,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    match password.filter(|p| !p.is_empty()) {
+        Some(password) => store
+            .reauthenticate(current, &password, client_ip().await?)
+            .await
+            .map_err(fail),
+        None => Ok(()),
+    }
 }

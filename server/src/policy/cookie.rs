@@ -71,4 +71,33 @@ mod tests {
         );
         assert_eq!(found(&[]), None);
     }
+
+    proptest::proptest! {
+        /// The first pair named exactly like the session cookie, and only it.
+        #[test]
+        fn only_the_session_cookie_is_found(
+            pairs in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        SESSION_COOKIE.to_owned(),
+                        format!("x_{SESSION_COOKIE}"),
+                        format!("{SESSION_COOKIE}x"),
+                        "sb_session".to_owned(),
+                        "a".to_owned(),
+                    ]),
+                    "[A-Za-z0-9_=-]{0,12}",
+                    " {0,2}",
+                ),
+                0..6,
+            )
+        ) {
+            let header = pairs
+                .iter()
+                .map(|(name, value, space)| format!("{space}{name}={value}"))
+                .collect::<Vec<_>>()
+                .join(";");
+            let want = pairs.iter().find(|(n, _, _)| n == SESSION_COOKIE).map(|(_, v, _)| v.trim().to_owned());
+            proptest::prop_assert_eq!(found(&[header.as_bytes()]), want);
+        }
+    }
 }

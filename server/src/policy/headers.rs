@@ -1,11 +1,118 @@
-//! Response headers the policy adds.
-use axum::http::{HeaderValue, Response, header};
+//! Response headers the policy adds: the security headers on every
+//! response, and `Cache-Control: no-store` and `Vary: Cookie` on those
+//! that depend on the session.
+use axum::http::header::{self, HeaderValue};
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use pin_project_lite::pin_project;
+use rand::RngCore;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-/// Marks a response `Cache-Control: no-store`: pages and answers carry
-/// session data.
-pub fn no_store<B>(mut response: Response<B>) -> Response<B> {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+/// The nonce of a page's inline scripts, put into the request for the page
+/// renderer and named in the response's `Content-Security-Policy`.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+impl CspNonce {
+    /// 128 random bits.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+fn csp(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "script-src 'self' 'wasm-unsafe-eval'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Which headers go on every response.
+#[derive(Debug, Clone)]
+pub struct HeaderPolicy {
+    csp: HeaderValue,
+    hsts: Option<HeaderValue>,
+}
+
+impl HeaderPolicy {
+    /// With HSTS when the public origin is `https`.
+    pub fn new(https: bool) -> Self {
+        Self {
+            csp: HeaderValue::from_str(&csp(None)).expect("ASCII"),
+            hsts: https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        }
+    }
+
+    fn apply(&self, res: &mut Response, tracked: bool, nonce: Option<&CspNonce>) {
+        let h = res.headers_mut();
+        let csp = nonce
+            .and_then(|n| HeaderValue::from_str(&csp(Some(&n.0))).ok())
+            .unwrap_or_else(|| self.csp.clone());
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+        if let Some(hsts) = &self.hsts {
+            h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        }
+        if tracked {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.append(header::VARY, HeaderValue::from_static("Cookie"));
+        }
+    }
+
+    /// `res` with the headers of a response that depends on the session.
+    pub fn tracked(&self, mut res: Response, nonce: Option<&CspNonce>) -> Response {
+        self.apply(&mut res, true, nonce);
+        res
+    }
+}
+
+pin_project! {
+    /// The inner service's future, with the policy's headers added to its
+    /// response.
+    pub struct WithHeaders<F> {
+        #[pin]
+        inner: F,
+        policy: Option<(HeaderPolicy, bool, Option<CspNonce>)>,
+    }
+}
+
+impl<F> WithHeaders<F> {
+    pub fn new(inner: F, policy: HeaderPolicy, tracked: bool, nonce: Option<CspNonce>) -> Self {
+        Self {
+            inner,
+            policy: Some((policy, tracked, nonce)),
+        }
+    }
+}
+
+impl<F: Future<Output = Result<Response, Infallible>>> Future for WithHeaders<F> {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(mut res) = std::task::ready!(this.inner.poll(cx));
+        if let Some((policy, tracked, nonce)) = this.policy.take() {
+            policy.apply(&mut res, tracked, nonce.as_ref());
+        }
+        Poll::Ready(Ok(res))
+    }
 }

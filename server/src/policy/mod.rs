@@ -9,16 +9,15 @@ pub mod origin;
 pub mod tracking;
 
 use crate::state::AppState;
-use app::contract::EVENTS_PATH;
 use app::messages;
 use app::session::ClientIp;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures::future::{BoxFuture, Either, FutureExt, Map, Ready, ready};
-use headers::no_store;
-use sessions::CurrentSession;
-use std::convert::{Infallible, identity};
+use futures::future::{BoxFuture, Either, Ready, ready};
+use headers::{CspNonce, WithHeaders};
+use sessions::{CurrentSession, SessionToken};
+use std::convert::Infallible;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -41,15 +40,17 @@ impl<S> Layer<S> for SessionLayer {
 
 /// Refuses cross-site state-changing requests (403); then, except for
 /// static assets and health checks, authenticates the session cookie,
-/// resolves the client IP, records activity in memory, puts [`ClientIp`]
-/// and the `CurrentSession` into the request for handlers and server
-/// functions, guards the pages and marks responses `Cache-Control: no-store`.
+/// resolves the client IP, records what a person did (page loads and
+/// actions) in memory, puts [`ClientIp`] and the `CurrentSession` into the
+/// request for handlers and server functions, guards the pages, and adds
+/// the response headers (security headers everywhere; `no-store` and
+/// `Vary: Cookie` where the session matters).
 ///
 /// A hand-written tower service rather than `middleware::from_fn` because
 /// it runs on every request: a session found in the authentication cache
-/// is handled synchronously, without cloning the inner service or boxing a
-/// future (the web bench measured 0.74 → 0.90 of a bare handler's
-/// throughput for this change). Only a cache miss takes the boxed path.
+/// is handled without cloning the inner service or boxing a future (the
+/// web bench measured 0.74 → 0.90 of a bare handler's throughput for this
+/// change). Only a cache miss takes the boxed path.
 #[derive(Clone)]
 pub struct SessionService<S> {
     inner: S,
@@ -57,8 +58,7 @@ pub struct SessionService<S> {
 }
 
 type Reply = Result<Response, Infallible>;
-type Passed<F> = Map<F, fn(Reply) -> Reply>;
-type Decided<F> = Either<Passed<F>, Ready<Reply>>;
+type Decided<F> = Either<WithHeaders<F>, Ready<Reply>>;
 
 fn refused(path: &str) -> Response {
     tracing::warn!(path, "refused a cross-site request");
@@ -67,7 +67,7 @@ fn refused(path: &str) -> Response {
 }
 
 fn database_down() -> Response {
-    no_store((StatusCode::SERVICE_UNAVAILABLE, messages::DATABASE_DOWN).into_response())
+    (StatusCode::SERVICE_UNAVAILABLE, messages::DATABASE_DOWN).into_response()
 }
 
 impl<S> Service<Request> for SessionService<S>
@@ -84,26 +84,39 @@ where
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
+        let state = &self.state;
         let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if changes_state && !origin::state_change_allowed(req.headers(), self.state.origin()) {
-            return Either::Left(Either::Right(ready(Ok(refused(req.uri().path())))));
+        if changes_state {
+            let has_session = cookie::session_cookie(req.headers()).is_some();
+            if !origin::state_change_allowed(req.headers(), state.origin(), has_session) {
+                let refusal = state.headers().tracked(refused(req.uri().path()), None);
+                return Either::Left(Either::Right(ready(Ok(refusal))));
+            }
         }
         if tracking::is_untracked(req.uri().path()) {
-            return Either::Left(Either::Left(
-                self.inner.call(req).map(identity as fn(_) -> _),
-            ));
+            let call = self.inner.call(req);
+            return Either::Left(Either::Left(WithHeaders::new(
+                call,
+                state.headers().clone(),
+                false,
+                None,
+            )));
         }
-        let ip = tracking::client_ip(self.state.trusted(), &req);
+        let ip = tracking::client_ip(state, &req);
         // Only state-changing server functions (login, register) read it.
         if changes_state {
             req.extensions_mut().insert(ClientIp(ip));
         }
-        let token = match cookie::session_cookie(req.headers()) {
-            None => return Either::Left(decide(&mut self.inner, &self.state, req, None, ip)),
-            Some(token) => match self.state.store().authenticate_cached(token) {
+        // A value without a token's exact shape is no session: never
+        // hashed, never looked up.
+        let token =
+            cookie::session_cookie(req.headers()).filter(|t| SessionToken::is_well_formed(t));
+        let token = match token {
+            None => return Either::Left(decide(&mut self.inner, state, req, None, ip)),
+            Some(token) => match state.store().authenticate_cached(token) {
                 Some(current) => {
                     let current = Some(current);
-                    return Either::Left(decide(&mut self.inner, &self.state, req, current, ip));
+                    return Either::Left(decide(&mut self.inner, state, req, current, ip));
                 }
                 None => token.to_owned(),
             },
@@ -111,21 +124,21 @@ where
         // A database read: the future owns a ready copy of the inner service.
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let state = self.state.clone();
+        let state = state.clone();
         Either::Right(Box::pin(async move {
             match state.store().authenticate(&token).await {
                 Ok(current) => decide(&mut inner, &state, req, current.map(Arc::new), ip).await,
                 Err(e) => {
                     tracing::error!(error = %e, "session lookup failed");
-                    Ok(database_down())
+                    Ok(state.headers().tracked(database_down(), None))
                 }
             }
         }))
     }
 }
 
-/// Records the request's activity, hands the session to the handlers and
-/// applies the page guards.
+/// Records what a person did, hands the session to the handlers, applies
+/// the page guards, and adds the headers.
 fn decide<S>(
     inner: &mut S,
     state: &AppState,
@@ -137,20 +150,25 @@ where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
     let signed_in = current.is_some();
+    let page_open = tracking::is_page_open(&req);
     if let Some(current) = current {
-        // The live stream is not activity: an open tab must be able to idle out.
-        if req.uri().path() != EVENTS_PATH {
-            let page_open = tracking::is_page_open(&req);
+        // Only what a person does moves last activity: page loads and
+        // actions. The live stream and the board's own refreshes do not,
+        // or an open tab would keep its session alive forever.
+        let acts = page_open || !matches!(*req.method(), Method::GET | Method::HEAD);
+        if acts {
             state.store().record_activity(&current, ip, page_open);
         }
         req.extensions_mut().insert(current);
     }
     if let Some(redirect) = guards::redirect(&req, signed_in) {
-        return Either::Right(ready(Ok(no_store(redirect))));
+        return Either::Right(ready(Ok(state.headers().tracked(redirect, None))));
     }
-    Either::Left(inner.call(req).map(no_store_reply as fn(_) -> _))
-}
-
-fn no_store_reply(reply: Reply) -> Reply {
-    reply.map(no_store)
+    // Pages get a nonce for their inline scripts.
+    let nonce = tracking::wants_html(&req).then(CspNonce::generate);
+    if let Some(nonce) = &nonce {
+        req.extensions_mut().insert(nonce.clone());
+    }
+    let call = inner.call(req);
+    Either::Left(WithHeaders::new(call, state.headers().clone(), true, nonce))
 }

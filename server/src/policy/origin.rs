@@ -23,8 +23,10 @@ fn fetch_site(headers: &HeaderMap) -> Option<&str> {
 /// comes from. Browsers send `Sec-Fetch-Site`; `same-site` is not enough
 /// (another port on the same host is same-site), so then, and when the
 /// header is absent, `Origin` (or, when that is absent or `null`,
-/// `Referer`) must be the public origin.
-pub fn state_change_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
+/// `Referer`) must be the public origin. A request with none of the three
+/// is allowed only without a session cookie: a script without a browser,
+/// with no ambient credentials to abuse.
+pub fn state_change_allowed(headers: &HeaderMap, public_origin: &str, has_session: bool) -> bool {
     let site = fetch_site(headers);
     match site {
         Some("same-origin") | Some("none") => return true,
@@ -38,9 +40,7 @@ pub fn state_change_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
     };
     match claimed {
         Some(o) => o.as_deref() == Some(public_origin),
-        // No browser hints at all: not a browser, so no ambient cookie to
-        // abuse unless the caller chose to send one.
-        None => site.is_none() && origin.is_none(),
+        None => site.is_none() && origin.is_none() && !has_session,
     }
 }
 
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn state_changes_from_the_public_origin_only() {
-        let ok = |pairs| state_change_allowed(&headers(pairs), ORIGIN);
+        let ok = |pairs| state_change_allowed(&headers(pairs), ORIGIN, false);
         assert!(ok(&[("sec-fetch-site", "same-origin")]));
         assert!(!ok(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]));
         assert!(!ok(&[
@@ -111,6 +111,13 @@ mod tests {
         assert!(ok(&[("referer", "http://localhost:3000/sessions?x=1")]));
         assert!(!ok(&[("referer", "http://evil.example/x")]));
         assert!(ok(&[]));
+        // With a session cookie, silence is not enough.
+        assert!(!state_change_allowed(&headers(&[]), ORIGIN, true));
+        assert!(state_change_allowed(
+            &headers(&[("origin", ORIGIN)]),
+            ORIGIN,
+            true
+        ));
     }
 
     #[test]
@@ -121,5 +128,55 @@ mod tests {
         assert!(ok(&[("origin", "http://localhost:3000/")]));
         assert!(!ok(&[("sec-fetch-site", "cross-site")]));
         assert!(!ok(&[("origin", "http://localhost:4000")]));
+    }
+
+    fn header_value() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(None),
+            Just(Some(ORIGIN.to_owned())),
+            Just(Some("http://LOCALHOST:3000/".to_owned())),
+            Just(Some("http://localhost:3000/sessions?x=1".to_owned())),
+            Just(Some("http://localhost:4000".to_owned())),
+            Just(Some("http://localhost:3000.evil.com".to_owned())),
+            Just(Some("http://localhost:3000@evil.com".to_owned())),
+            Just(Some("null".to_owned())),
+            "[ -~]{0,30}".prop_map(Some),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Allowed only when the browser says same-origin (or typed by the
+        /// user), when the claimed origin is exactly the public one, or
+        /// for a caller with nothing at all and no session.
+        #[test]
+        fn allowed_only_from_the_public_origin(
+            site in header_value(),
+            origin in header_value(),
+            referer in header_value(),
+            site_word in proptest::sample::select(vec!["same-origin", "none", "same-site", "cross-site"]),
+            has_session: bool,
+        ) {
+            let site = site.map(|_| site_word.to_owned());
+            let mut h = HeaderMap::new();
+            for (name, value) in [("sec-fetch-site", &site), ("origin", &origin), ("referer", &referer)] {
+                if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                    h.insert(name, v);
+                }
+            }
+            let allowed = state_change_allowed(&h, ORIGIN, has_session);
+            let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+            let claimed = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).and_then(origin_of);
+            let exact = claimed("origin").or_else(|| claimed("referer")).as_deref() == Some(ORIGIN);
+            let silent = h.is_empty();
+            if site == Some("cross-site") {
+                proptest::prop_assert!(!allowed);
+            }
+            if allowed {
+                proptest::prop_assert!(
+                    matches!(site, Some("same-origin" | "none")) || exact || (silent && !has_session)
+                );
+            }
+        }
     }
 }

@@ -1,14 +1,17 @@
 //! What the session layer reads off a request: the client's address and
 //! whether the request opens a page.
+use crate::state::AppState;
 use app::contract::Page;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{Method, header};
-use sessions::{TrustedProxies, resolve_client_ip};
+use sessions::client_ip::{ProxyHeader, canonical};
+use sessions::resolve_client_ip;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-/// Client IP: forwarding headers only matter behind a trusted proxy.
-pub fn client_ip(trusted: &TrustedProxies, req: &Request) -> IpAddr {
+/// Client IP: the configured forwarding header only matters behind a
+/// trusted proxy.
+pub fn client_ip(state: &AppState, req: &Request) -> IpAddr {
     let ext = req.extensions();
     let peer = ext
         .get::<ConnectInfo<SocketAddr>>()
@@ -16,24 +19,58 @@ pub fn client_ip(trusted: &TrustedProxies, req: &Request) -> IpAddr {
         // What `oneshot` tests provide instead of a real connection.
         .or_else(|| ext.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    let trusted = state.trusted();
     if !trusted.contains(peer) {
-        return sessions::client_ip::canonical(peer);
+        if trusted.is_empty() {
+            warn_once_if_forwarded(state, req);
+        }
+        return canonical(peer);
     }
-    let values = |name| {
-        req.headers()
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-    };
-    let (xff, fwd) = (values("x-forwarded-for"), values("forwarded"));
-    resolve_client_ip(peer, &xff, &fwd, trusted)
+    let header = state.proxy_header();
+    let values: Vec<&str> = req
+        .headers()
+        .get_all(header.name())
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    resolve_client_ip(peer, &values, header, trusted)
+}
+
+/// Forwarding headers from a peer nobody trusts are ignored: say so once,
+/// since behind a proxy it means every client looks like the proxy.
+fn warn_once_if_forwarded(state: &AppState, req: &Request) {
+    if state.warned_untrusted_forwarding() {
+        return;
+    }
+    let forwarded = [
+        ProxyHeader::XForwardedFor,
+        ProxyHeader::Forwarded,
+        ProxyHeader::XRealIp,
+    ]
+    .iter()
+    .find(|h| req.headers().contains_key(h.name()));
+    if let Some(h) = forwarded
+        && state.first_untrusted_forwarding()
+    {
+        tracing::warn!(
+            header = h.name(),
+            "a request carried a forwarding header but TRUSTED_PROXIES is empty: it is ignored \
+             and clients are seen at the proxy's address. Set TRUSTED_PROXIES (and PROXY_HEADER) \
+             if Sessionboard runs behind a proxy."
+        );
+    }
 }
 
 /// A full load of a page: a document GET of one of the [`Page`]s.
 pub fn is_page_open(req: &Request) -> bool {
-    if req.method() != Method::GET || !Page::at(req.uri().path()).is_some_and(Page::counts_as_visit)
-    {
+    req.method() == Method::GET
+        && Page::at(req.uri().path()).is_some_and(Page::counts_as_visit)
+        && wants_html(req)
+}
+
+/// A GET that a browser makes for a document (a page, or a not-found page).
+pub fn wants_html(req: &Request) -> bool {
+    if req.method() != Method::GET {
         return false;
     }
     let headers = req.headers();

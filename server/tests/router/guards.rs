@@ -23,7 +23,7 @@ async fn pages_redirect_by_who_may_open_them() {
     }
     let res = h.send(get_with("/", &cookie)).await;
     assert_eq!(location(&res), Some("/sessions"));
-    let res = h.send(get_with("/sessions", &cookie)).await;
+    let res = h.send(page("/sessions", &cookie)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = text(res).await;
     assert!(html.contains("This device"), "the board is rendered");

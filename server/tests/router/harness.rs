@@ -7,14 +7,20 @@ use axum::http::{Request, Response, header};
 use chrono::{TimeZone, Utc};
 use leptos::config::LeptosOptions;
 use migrations::{Migrator, MigratorTrait};
-use server::{AppState, router};
-use sessions::{GeoIp, ManualClock, RequestFacts, SessionStore, StoreConfig};
+use server::{AppState, WebConfig, router};
+use sessions::client_ip::ProxyHeader;
+use sessions::{
+    GeoIp, HashingConfig, ManualClock, RequestFacts, SessionStore, StoreConfig, TrustedProxies,
+};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::{Layer, ServiceExt};
 
 pub const ORIGIN: &str = "http://localhost:3000";
+pub const PASSWORD: &str = "correct horse battery";
 pub const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
+/// The address every request comes from, unless a test says otherwise.
+pub const PEER: &str = "203.0.113.7:50000";
 
 pub struct Harness {
     pub store: SessionStore,
@@ -24,25 +30,47 @@ pub struct Harness {
     _dir: tempfile::TempDir,
 }
 
+/// Argon2 at its cheapest: these tests are about the policy.
+pub fn test_config() -> StoreConfig {
+    StoreConfig {
+        hashing: HashingConfig {
+            memory_kib: 64,
+            iterations: 1,
+            ..HashingConfig::default()
+        },
+        ..StoreConfig::default()
+    }
+}
+
 pub async fn harness() -> Harness {
+    harness_with(
+        test_config(),
+        TrustedProxies::none(),
+        ProxyHeader::default(),
+    )
+    .await
+}
+
+pub async fn harness_with(
+    config: StoreConfig,
+    trusted: TrustedProxies,
+    proxy_header: ProxyHeader,
+) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
     let db = sessions::db::connect(&url).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap(),
-    ));
-    let store =
-        SessionStore::with_clock(db, StoreConfig::default(), GeoIp::disabled(), clock.clone());
+    let start = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let store = SessionStore::with_clock(db, config, GeoIp::disabled(), clock.clone());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let leptos = LeptosOptions::builder().output_name("sessionboard").build();
-    let state = AppState::new(
-        store.clone(),
-        sessions::TrustedProxies::none(),
-        ORIGIN.to_owned(),
-        rx,
-        leptos,
-    );
+    let web = WebConfig {
+        origin: ORIGIN.to_owned(),
+        trusted,
+        proxy_header,
+    };
+    let state = AppState::new(store.clone(), web, rx, leptos);
     Harness {
         store,
         clock,
@@ -55,7 +83,12 @@ pub async fn harness() -> Harness {
 impl Harness {
     /// Sends one request through a freshly built router.
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
-        let peer: SocketAddr = "203.0.113.7:50000".parse().unwrap();
+        self.send_from(PEER, req).await
+    }
+
+    /// Sends one request as if from `peer`.
+    pub async fn send_from(&self, peer: &str, req: Request<Body>) -> Response<Body> {
+        let peer: SocketAddr = peer.parse().unwrap();
         let app = MockConnectInfo(peer).layer(router(self.state.clone()));
         app.oneshot(req).await.unwrap()
     }
@@ -67,14 +100,11 @@ impl Harness {
 
     /// A new user with one session: its cookie header value and user id.
     pub async fn session(&self, name: &str) -> (String, i64) {
-        let user = self
-            .store
-            .register(name, "correct horse battery")
-            .await
-            .unwrap();
+        let peer = "203.0.113.7".parse().unwrap();
+        let user = self.store.register(name, PASSWORD, peer).await.unwrap();
         let facts = RequestFacts {
             user_agent: UA.into(),
-            ip: "203.0.113.7".parse().unwrap(),
+            ip: peer,
         };
         let (token, _) = self.store.start_session(user.id, &facts).await.unwrap();
         (
@@ -95,6 +125,16 @@ pub fn get_with(path: &str, cookie: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// A document load of a page, as a browser makes it.
+pub fn page(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-dest", "document")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap()
+}
+
 /// A form post, with these extra headers.
 pub fn post(path: &str, headers: &[(&str, &str)], form: &str) -> Request<Body> {
     let mut req = Request::post(path)
@@ -106,16 +146,25 @@ pub fn post(path: &str, headers: &[(&str, &str)], form: &str) -> Request<Body> {
     req.body(Body::from(form.to_owned())).unwrap()
 }
 
+/// A same-origin form post of a signed-in browser.
+pub fn post_as(path: &str, cookie: &str, form: &str) -> Request<Body> {
+    post(
+        path,
+        &[("cookie", cookie), ("sec-fetch-site", "same-origin")],
+        form,
+    )
+}
+
+pub fn header<'a>(res: &'a Response<Body>, name: &str) -> Option<&'a str> {
+    res.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
 pub fn location(res: &Response<Body>) -> Option<&str> {
-    res.headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
+    header(res, "location")
 }
 
 pub fn cache_control(res: &Response<Body>) -> Option<&str> {
-    res.headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
+    header(res, "cache-control")
 }
 
 pub async fn text(res: Response<Body>) -> String {

@@ -4,4 +4,5 @@ mod harness;
 
 mod guards;
 mod origin;
+mod security;
 mod tracking;

@@ -25,9 +25,11 @@ async fn tracked_responses_are_no_store_and_assets_are_not_tracked() {
     }
     let res = h.send(post("/api/logout", &[], "")).await;
     assert_eq!(cache_control(&res), Some("no-store"), "a server function");
+    assert_eq!(header(&res, "vary"), Some("Cookie"));
     let res = h.send(get("/livez")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(cache_control(&res), None, "untracked");
+    assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
 }
 
 #[tokio::test]
@@ -59,24 +61,34 @@ async fn last_seen_and_pages(h: &Harness, uid: i64) -> (i64, i64) {
 }
 
 #[tokio::test]
-async fn the_live_stream_is_not_activity_but_pages_and_calls_are() {
+async fn only_what_a_person_does_is_activity() {
     let h = harness().await;
     let (cookie, uid) = h.session("streamer").await;
     let (start, _) = last_seen_and_pages(&h, uid).await;
     h.clock.advance(Duration::minutes(5));
-    let res = h.send(get_with("/api/events", &cookie)).await;
-    assert_eq!(res.status(), StatusCode::OK);
+    // The live stream and the board's own GETs keep nothing alive.
+    for path in ["/api/events", "/api/whoami", "/api/board", "/api/ping"] {
+        let res = h.send(get_with(path, &cookie)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
     assert_eq!(last_seen_and_pages(&h, uid).await, (start, 0));
-    // A server-function call is activity, not a page.
-    h.send(get_with("/api/whoami", &cookie)).await;
-    let (seen, pages) = last_seen_and_pages(&h, uid).await;
-    assert_eq!((seen - start, pages), (5 * 60_000, 0));
-    // A document load of a page counts as a page visited.
-    let mut page = get_with("/sessions", &cookie);
-    page.headers_mut()
-        .insert("sec-fetch-dest", "document".parse().unwrap());
-    assert_eq!(h.send(page).await.status(), StatusCode::OK);
-    assert_eq!(last_seen_and_pages(&h, uid).await.1, 1);
+    // A page load is activity and a page visited.
+    assert_eq!(
+        h.send(page("/sessions", &cookie)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(last_seen_and_pages(&h, uid).await, (start + 5 * 60_000, 1));
+    // An action is activity, not a page.
+    h.clock.advance(Duration::minutes(1));
+    let res = h
+        .send(post_as(
+            "/api/terminate_session",
+            &cookie,
+            "id=AAAAAAAAAAAAAAAAAAAAAA",
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(last_seen_and_pages(&h, uid).await, (start + 6 * 60_000, 1));
 }
 
 #[tokio::test]

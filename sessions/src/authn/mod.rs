@@ -42,8 +42,8 @@ impl SessionStore {
     /// still valid, `None` when `authenticate` has to decide. Synchronous,
     /// so that a per-request layer needs no future of its own on a hit.
     pub fn authenticate_cached(&self, token: &str) -> Option<Arc<CurrentSession>> {
-        // Only well-formed tokens were ever cached: no shape check needed.
-        self.cached_auth(&TokenDigest::of_unchecked(token))
+        // A value without a token's exact shape is never hashed.
+        self.cached_auth(&TokenDigest::of_cookie(token)?)
     }
 
     /// A cached authentication that is still valid: not ended since, and

@@ -15,7 +15,11 @@ fn facts() -> RequestFacts {
 async fn an_end_during_a_database_read_keeps_the_session_out_of_the_cache() {
     let (store, _dir) = sqlite_store().await;
     let user = store
-        .register("alice", "correct horse battery")
+        .register(
+            "alice",
+            "correct horse battery",
+            "127.0.0.1".parse().unwrap(),
+        )
         .await
         .unwrap();
     let (keeper_token, _) = store.start_session(user.id, &facts()).await.unwrap();

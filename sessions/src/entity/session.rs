@@ -49,6 +49,9 @@ pub struct Model {
     pub ended_at: Option<i64>,
     /// Why it ended.
     pub end_reason: Option<EndReason>,
+    /// When the session last proved the password (login or
+    /// re-authentication); null counts as never.
+    pub authenticated_at: Option<i64>,
 }
 
 /// Relations of `sessions`.

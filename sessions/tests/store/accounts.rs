@@ -2,32 +2,39 @@ use crate::common::*;
 async fn accounts_login_and_throttle(b: Backend) {
     let config = StoreConfig {
         throttle: ThrottleConfig {
-            max_failures_per_account: 3,
+            max_failures_per_account_network: 3,
             max_failures_per_ip: 50,
             window: Duration::from_secs(60),
+            ..ThrottleConfig::default()
         },
-        ..StoreConfig::default()
+        ..test_config()
     };
     let Some(t) = setup_with(b, config).await else {
         return;
     };
     t.store
-        .register("Alice", "correct horse battery")
+        .register("Alice", "correct horse battery", ip(HOME))
         .await
         .unwrap();
     assert!(matches!(
         t.store
-            .register("alice", "another password")
+            .register("alice", "another password", ip(HOME))
             .await
             .unwrap_err(),
         StoreError::UsernameTaken
     ));
     assert!(matches!(
-        t.store.register("a", "long enough pw").await.unwrap_err(),
+        t.store
+            .register("a", "long enough pw", ip(HOME))
+            .await
+            .unwrap_err(),
         StoreError::InvalidUsername
     ));
     assert!(matches!(
-        t.store.register("bob", "short").await.unwrap_err(),
+        t.store
+            .register("bob", "short", ip(HOME))
+            .await
+            .unwrap_err(),
         StoreError::InvalidPassword
     ));
 
@@ -87,7 +94,7 @@ async fn password_change_signs_out_other_devices(b: Backend) {
     let (other_token, other) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
     assert!(matches!(
         t.store
-            .change_password(&current, "wrong password", "new password 1", true)
+            .change_password(&current, "wrong password", "new password 1", true, ip(HOME))
             .await
             .unwrap_err(),
         StoreError::WrongPassword
@@ -95,7 +102,13 @@ async fn password_change_signs_out_other_devices(b: Backend) {
     assert!(is_active(&t.store, &other_token).await);
     let ended = t
         .store
-        .change_password(&current, "correct horse battery", "new password 1", true)
+        .change_password(
+            &current,
+            "correct horse battery",
+            "new password 1",
+            true,
+            ip(HOME),
+        )
         .await
         .unwrap();
     assert_eq!(ended, 1);
@@ -105,16 +118,16 @@ async fn password_change_signs_out_other_devices(b: Backend) {
         row_of(&t, &other.public_id).await.end_reason,
         Some(EndReason::PasswordChanged)
     );
-    let ip = "81.2.69.142".parse().unwrap();
+    let here: IpAddr = "81.2.69.142".parse().unwrap();
     assert!(
         t.store
-            .verify_login("alice", "correct horse battery", ip)
+            .verify_login("alice", "correct horse battery", here)
             .await
             .is_err()
     );
     assert!(
         t.store
-            .verify_login("alice", "new password 1", ip)
+            .verify_login("alice", "new password 1", here)
             .await
             .is_ok()
     );
@@ -122,7 +135,13 @@ async fn password_change_signs_out_other_devices(b: Backend) {
     let (third_token, _) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
     assert_eq!(
         t.store
-            .change_password(&current, "new password 1", "new password 2", false)
+            .change_password(
+                &current,
+                "new password 1",
+                "new password 2",
+                false,
+                ip(HOME)
+            )
             .await
             .unwrap(),
         0
@@ -137,12 +156,16 @@ async fn concurrent_password_changes_have_one_winner(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let alice = user(&t.store, "alice").await;
     let (_, current) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
-    let ip = "81.2.69.142".parse().unwrap();
+    let here: IpAddr = "81.2.69.142".parse().unwrap();
     let mut old = PASSWORD.to_owned();
     for round in 0..3 {
         let change = |new: String| {
             let (store, current, old) = (t.store.clone(), current.clone(), old.clone());
-            tokio::spawn(async move { store.change_password(&current, &old, &new, false).await })
+            tokio::spawn(async move {
+                store
+                    .change_password(&current, &old, &new, false, ip(HOME))
+                    .await
+            })
         };
         let (n1, n2) = (format!("first new {round}"), format!("second new {round}"));
         let (r1, r2) = tokio::join!(change(n1.clone()), change(n2.clone()));
@@ -155,7 +178,7 @@ async fn concurrent_password_changes_have_one_winner(b: Backend) {
         let loser = if r1.is_ok() { &r2 } else { &r1 };
         assert!(matches!(loser, Err(StoreError::WrongPassword)), "{loser:?}");
         old = if r1.is_ok() { n1 } else { n2 };
-        assert!(t.store.verify_login("alice", &old, ip).await.is_ok());
+        assert!(t.store.verify_login("alice", &old, here).await.is_ok());
     }
     t.teardown().await;
 }

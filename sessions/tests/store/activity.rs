@@ -39,7 +39,7 @@ async fn activity_is_coalesced_and_not_lost(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let alice = user(&t.store, "alice").await;
     let (_, current) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
-    let mut events = t.store.subscribe(alice);
+    let mut events = t.store.subscribe(&current).unwrap();
     for i in 0..10 {
         t.clock.advance(ChronoDuration::seconds(1));
         t.store

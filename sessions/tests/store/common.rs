@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub use chrono::Duration as ChronoDuration;
 pub use sessions::entity::session;
 pub use sessions::{
-    CurrentSession, DeviceType, EndReason, GeoIp, HistoryCursor, HistoryQuery, Location,
-    ManualClock, RequestFacts, SessionEvent, SessionStore, SessionToken, StoreConfig, StoreError,
-    ThrottleConfig, db,
+    CurrentSession, DeviceType, EndReason, GeoIp, HashingConfig, HistoryCursor, HistoryQuery,
+    Location, ManualClock, RequestFacts, SessionEvent, SessionStore, SessionToken, StoreConfig,
+    StoreError, ThrottleConfig, db,
 };
 pub use std::collections::HashSet;
 pub use std::net::IpAddr;
@@ -32,8 +32,29 @@ pub fn facts(ua: &str, ip: &str) -> RequestFacts {
 }
 
 /// Registers `name` with [`PASSWORD`]; returns the user id.
+/// Where test accounts register from.
+pub const HOME: &str = "127.0.0.1";
+
 pub async fn user(store: &SessionStore, name: &str) -> i64 {
-    store.register(name, PASSWORD).await.unwrap().id
+    store.register(name, PASSWORD, ip(HOME)).await.unwrap().id
+}
+
+pub fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// The store's settings for tests: Argon2 at its cheapest, so that suites
+/// of hundreds of logins run in seconds (the real cost is the default).
+pub fn test_config() -> StoreConfig {
+    StoreConfig {
+        hashing: HashingConfig {
+            memory_kib: 64,
+            iterations: 1,
+            permits: 64,
+            max_wait: Duration::from_secs(30),
+        },
+        ..StoreConfig::default()
+    }
 }
 
 /// Starts a session and authenticates it.
@@ -118,7 +139,7 @@ pub fn test_geoip() -> GeoIp {
 }
 
 pub async fn setup(backend: Backend) -> Option<TestDb> {
-    setup_with(backend, StoreConfig::default()).await
+    setup_with(backend, test_config()).await
 }
 
 pub async fn setup_with(backend: Backend, config: StoreConfig) -> Option<TestDb> {

@@ -4,7 +4,7 @@ use crate::common::*;
 async fn another_server_sees_an_end_within_the_cache_ttl(b: Backend) {
     let config = StoreConfig {
         auth_cache_ttl: Duration::from_millis(300),
-        ..StoreConfig::default()
+        ..test_config()
     };
     let Some(t) = setup_with(b, config).await else {
         return;

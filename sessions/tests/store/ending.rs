@@ -33,7 +33,7 @@ async fn terminate_follows_the_rules(b: Backend) {
     assert_eq!(row_of(&t, &m1.public_id).await.ended_at, None);
 
     // A real terminate: at once, and only that session.
-    let mut events = t.store.subscribe(alice);
+    let mut events = t.store.subscribe(&a1).unwrap();
     let ended = t.store.terminate_session(&a1, &a2.public_id).await.unwrap();
     assert_eq!(ended.end_reason, Some(EndReason::Terminated));
     assert!(!is_active(&t.store, &a2_token).await);
@@ -101,7 +101,8 @@ async fn events_reach_only_the_owner(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let alice = user(&t.store, "alice").await;
     let bob = user(&t.store, "bob").await;
-    let mut alice_events = t.store.subscribe(alice);
+    let (_, first) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let mut alice_events = t.store.subscribe(&first).unwrap();
     let (_, bob_view) = t
         .store
         .start_session(bob, &facts(FIREFOX_LINUX, "81.2.69.142"))

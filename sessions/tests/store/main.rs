@@ -10,4 +10,5 @@ mod ending;
 mod history;
 mod schema;
 mod secrets;
+mod security;
 mod timeouts;
