@@ -56,8 +56,13 @@ pub struct Config {
     pub activity_flush_interval: Duration,
 
     /// How long a successful authentication is reused without a database read (0s: never).
-    #[arg(long, env = "AUTH_CACHE_TTL", default_value = "1s", value_parser = duration)]
+    /// Ends through this server, and on PostgreSQL ends heard from the others, drop it at once.
+    #[arg(long, env = "AUTH_CACHE_TTL", default_value = "30s", value_parser = duration)]
     pub auth_cache_ttl: Duration,
+
+    /// The same while this server cannot hear the others (PostgreSQL, listener down).
+    #[arg(long, env = "AUTH_CACHE_TTL_WITHOUT_LISTENER", default_value = "1s", value_parser = duration)]
+    pub auth_cache_ttl_without_listener: Duration,
 
     /// Wrong passwords allowed per account from one client network (IPv6: /64) within LOGIN_LOCKOUT.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
@@ -156,6 +161,7 @@ impl Config {
             history_retention: self.history_retention,
             activity_flush_interval: self.activity_flush_interval,
             auth_cache_ttl: self.auth_cache_ttl,
+            auth_cache_ttl_unlistened: self.auth_cache_ttl_without_listener,
             reauth_window: self.reauth_window,
             throttle: ThrottleConfig {
                 max_failures_per_account_network: self.login_max_failures,

@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
 
-    background.abort();
+    background.stop();
     let written = store
         .flush_activity()
         .await

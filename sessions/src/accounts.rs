@@ -2,6 +2,7 @@
 use crate::activity::immediate;
 use crate::ending::{end_where, others_of};
 use crate::entity::{session, user};
+use crate::events::SessionEvent;
 use crate::model::{CurrentSession, EndReason, User};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
@@ -152,6 +153,9 @@ impl SessionStore {
             "password changed"
         );
         self.announce_ended(&ended, reason);
+        self.publish(SessionEvent::PasswordChanged {
+            user_id: current.user_id,
+        });
         Ok(ended.len() as u64)
     }
 }

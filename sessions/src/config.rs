@@ -14,10 +14,13 @@ pub struct StoreConfig {
     /// Pending activity is written at most this often (default 5 s).
     pub activity_flush_interval: Duration,
     /// How long a successful authentication is reused without a database
-    /// read (default 1 s; zero disables). Sessions ended through this store
-    /// are dropped from it at once; the TTL only bounds how late another
-    /// server sharing the database notices an end.
+    /// read (default 30 s; zero disables). Ends through this store, and on
+    /// PostgreSQL ends heard from other servers, drop it at once.
     pub auth_cache_ttl: Duration,
+    /// The same, while this server cannot hear the others (PostgreSQL,
+    /// listener down): it bounds how late a missed end is noticed
+    /// (default 1 s).
+    pub auth_cache_ttl_unlistened: Duration,
     /// Terminating sessions needs the password again unless this session
     /// proved it within this long (default 10 minutes).
     pub reauth_window: Duration,
@@ -38,7 +41,8 @@ impl Default for StoreConfig {
             max_age: Duration::from_secs(30 * DAY),
             history_retention: Duration::from_secs(90 * DAY),
             activity_flush_interval: Duration::from_secs(5),
-            auth_cache_ttl: Duration::from_secs(1),
+            auth_cache_ttl: Duration::from_secs(30),
+            auth_cache_ttl_unlistened: Duration::from_secs(1),
             reauth_window: Duration::from_secs(10 * 60),
             throttle: ThrottleConfig::default(),
             hashing: HashingConfig::default(),
@@ -63,6 +67,9 @@ impl StoreConfig {
         }
         if self.activity_flush_interval >= self.idle_timeout {
             return bad("ACTIVITY_FLUSH_INTERVAL must be shorter than SESSION_IDLE_TIMEOUT");
+        }
+        if !self.auth_cache_ttl.is_zero() && self.auth_cache_ttl_unlistened > self.auth_cache_ttl {
+            return bad("AUTH_CACHE_TTL_WITHOUT_LISTENER is longer than AUTH_CACHE_TTL");
         }
         if self.history_retention.is_zero() {
             return bad("HISTORY_RETENTION must be longer than zero");

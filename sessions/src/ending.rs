@@ -99,12 +99,12 @@ impl SessionStore {
     pub(crate) fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
         for row in rows {
             tracing::info!(target: "audit", session = %row.public_id, user_id = row.user_id, reason = ?reason, "session ended");
-            self.inner.recently_ended.record(row.token_hash);
+            self.inner.recently_ended.record(&row.public_id);
             if let Some(cache) = &self.inner.auth_cache {
                 cache.invalidate(&row.token_hash);
             }
             self.inner.activity.discard(row.id);
-            self.inner.events.publish(SessionEvent::Ended {
+            self.publish(SessionEvent::Ended {
                 user_id: row.user_id,
                 session_id: row.public_id.clone(),
                 reason,

@@ -16,6 +16,7 @@ pub mod agent;
 mod authn;
 pub mod client_ip;
 pub mod clock;
+mod cluster;
 mod config;
 pub mod db;
 mod ending;
@@ -44,7 +45,7 @@ pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
 pub use model::{CurrentSession, DeviceType, EndReason, RequestFacts, SessionView, User};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
-pub use store::SessionStore;
+pub use store::{Background, SessionStore};
 
 /// Result type of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

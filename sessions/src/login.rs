@@ -197,9 +197,9 @@ impl SessionStore {
         txn.commit().await?;
         let view = SessionView::from(&row);
         tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, "session started");
-        self.inner.events.publish(SessionEvent::Started {
+        self.publish(SessionEvent::Started {
             user_id,
-            session: Box::new(view.clone()),
+            session_id: view.id.clone(),
         });
         Ok((token, view))
     }

@@ -78,6 +78,11 @@ impl<K: Eq + Hash + Send, V: Send> PerThread<K, V> {
         });
     }
 
+    /// Empties every thread's map.
+    pub fn clear_everywhere(&self) {
+        self.each(|m| m.clear());
+    }
+
     /// Entries over all threads.
     #[cfg(test)]
     pub fn len(&self) -> usize {

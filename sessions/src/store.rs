@@ -6,8 +6,10 @@ use crate::agent::UserAgentClassifier;
 use crate::authn::cache::AuthCache;
 use crate::authn::recently_ended::RecentlyEnded;
 use crate::clock::{Clock, SystemClock};
+use crate::cluster::link::Link;
 use crate::config::StoreConfig;
-use crate::events::{EventHub, UserEvents};
+use crate::events::UserEvents;
+use crate::events::hub::EventHub;
 use crate::geo::{GeoIp, Location, is_local};
 use crate::hashing::PasswordWork;
 use crate::login_throttle::LoginThrottle;
@@ -35,6 +37,7 @@ pub(crate) struct Inner {
     pub passwords: PasswordWork,
     pub auth_cache: Option<AuthCache>,
     pub recently_ended: RecentlyEnded,
+    pub link: Link,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -66,8 +69,15 @@ impl SessionStore {
         geo: impl Into<Arc<GeoIp>>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        let auth_cache =
-            (!config.auth_cache_ttl.is_zero()).then(|| AuthCache::new(config.auth_cache_ttl));
+        // Alone on SQLite, ends are all heard at once: the long TTL. With
+        // others on PostgreSQL, the short one until the listener is up.
+        let shared = db.get_database_backend() == sea_orm::DbBackend::Postgres;
+        let ttl = if shared {
+            config.auth_cache_ttl_unlistened
+        } else {
+            config.auth_cache_ttl
+        };
+        let auth_cache = (!config.auth_cache_ttl.is_zero()).then(|| AuthCache::new(ttl));
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -82,6 +92,7 @@ impl SessionStore {
                 flush_lock: tokio::sync::RwLock::new(()),
                 auth_cache,
                 recently_ended: RecentlyEnded::new(config.auth_cache_ttl),
+                link: Link::new(shared),
             }),
         }
     }
@@ -133,12 +144,14 @@ impl SessionStore {
         self.inner.geo.locate(ip)
     }
 
-    /// Runs the activity flush every interval and pruning every hour until
-    /// the returned task is aborted. Call [`flush_activity`](Self::flush_activity)
-    /// once more after aborting it, on shutdown.
-    pub fn spawn_background_tasks(&self) -> tokio::task::JoinHandle<()> {
+    /// Runs the activity flush every interval, pruning every hour and, on
+    /// PostgreSQL, the exchange of events with the other servers, until the
+    /// returned handle is stopped. Call [`flush_activity`](Self::flush_activity)
+    /// once more after stopping it, on shutdown.
+    pub fn spawn_background_tasks(&self) -> Background {
         let store = self.clone();
-        tokio::spawn(async move {
+        let mut tasks = self.spawn_cluster_tasks();
+        tasks.push(tokio::spawn(async move {
             let mut flush = tokio::time::interval(store.inner.config.activity_flush_interval);
             flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut prune = tokio::time::interval(Duration::from_secs(3600));
@@ -159,7 +172,25 @@ impl SessionStore {
                     }
                 }
             }
-        })
+        }));
+        Background(tasks)
+    }
+}
+
+/// The store's background tasks; they stop when this is stopped or dropped.
+#[derive(Debug)]
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Background {
+    /// Stops every task.
+    pub fn stop(self) {}
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 use crate::model::CurrentSession;
 use crate::per_thread::PerThread;
 use crate::secret::TokenDigest;
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// A recent successful authentication.
@@ -24,7 +26,9 @@ const MAX_PER_THREAD: usize = 50_000;
 /// Times are the store clock's milliseconds (read once per request by the
 /// caller), so tests can move them.
 pub(crate) struct AuthCache {
-    ttl_ms: i64,
+    /// Switched between the long and the short TTL as this server starts
+    /// and stops hearing the others.
+    ttl_ms: AtomicI64,
     max_per_thread: usize,
     entries: PerThread<TokenDigest, Entry>,
 }
@@ -36,14 +40,19 @@ impl AuthCache {
 
     fn with_limit(ttl: Duration, max_per_thread: usize) -> Self {
         AuthCache {
-            ttl_ms: crate::config::ms(ttl),
+            ttl_ms: AtomicI64::new(crate::config::ms(ttl)),
             max_per_thread,
             entries: PerThread::default(),
         }
     }
 
     fn fresh(&self, e: &Entry, now_ms: i64) -> bool {
-        (0..self.ttl_ms).contains(&(now_ms - e.cached_at_ms))
+        (0..self.ttl_ms.load(Ordering::Relaxed)).contains(&(now_ms - e.cached_at_ms))
+    }
+
+    /// From now on, entries live this long.
+    pub fn set_ttl(&self, ttl: Duration) {
+        self.ttl_ms.store(crate::config::ms(ttl), Ordering::Relaxed);
     }
 
     /// The entry for `digest` if it is younger than the time to live.
@@ -89,6 +98,19 @@ impl AuthCache {
     pub fn invalidate(&self, digest: &TokenDigest) {
         self.entries.remove_everywhere(digest);
     }
+
+    /// Forgets the sessions with these public ids (ended on another
+    /// server, which only names them) on every thread.
+    pub fn invalidate_sessions(&self, public_ids: &HashSet<&str>) {
+        self.entries.each(|map| {
+            map.retain(|_, e| !public_ids.contains(e.auth.current.public_id.as_str()));
+        });
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.entries.clear_everywhere();
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +151,18 @@ mod tests {
             s.spawn(|| cache.invalidate(&key(3)));
         });
         assert!(cache.get(&key(3), 1_000).is_none());
+        // By public id, as another server names an end.
+        cache.insert(key(4), auth(4), 1_000, || false);
+        cache.insert(key(5), auth(5), 1_000, || false);
+        cache.invalidate_sessions(&HashSet::from(["p4"]));
+        assert!(cache.get(&key(4), 1_000).is_none());
+        assert!(cache.get(&key(5), 1_000).is_some());
+        // A shorter TTL applies to entries already cached.
+        cache.set_ttl(Duration::from_millis(10));
+        assert!(cache.get(&key(5), 1_020).is_none());
+        cache.insert(key(6), auth(6), 1_000, || false);
+        cache.clear();
+        assert!(cache.get(&key(6), 1_000).is_none());
     }
 
     #[test]

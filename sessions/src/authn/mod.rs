@@ -101,8 +101,9 @@ impl SessionStore {
                 created_at: found.created_at,
                 last_seen_at: found.last_seen_at,
             };
+            let id = &found.current.public_id;
             cache.insert(digest, auth, self.now_ms(), || {
-                self.inner.recently_ended.contains(&digest)
+                self.inner.recently_ended.contains(id)
             });
         }
         found.current

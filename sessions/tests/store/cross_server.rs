@@ -1,52 +1,201 @@
+//! Two servers (two stores) on one database. On PostgreSQL they hear each
+//! other through LISTEN/NOTIFY; on SQLite there is one server by
+//! definition, so a second store only meets the first in the database.
 use crate::common::*;
-/// Two servers on one database: an end through one is seen by the other
-/// once its authentication cache entry (1 s by default) has lapsed.
-async fn another_server_sees_an_end_within_the_cache_ttl(b: Backend) {
-    let config = StoreConfig {
-        auth_cache_ttl: Duration::from_millis(300),
-        ..test_config()
-    };
-    let Some(t) = setup_with(b, config).await else {
-        return;
-    };
-    let other_server =
-        SessionStore::with_clock(t.db.clone(), config, test_geoip(), t.clock.clone());
+use sea_orm::ConnectionTrait;
+use sessions::Background;
+
+/// Polls `done` until it holds (at most `secs` seconds of real time).
+async fn eventually(secs: u64, mut done: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..secs * 100 {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    false
+}
+
+/// Two stores, both running their background tasks (the listener on
+/// PostgreSQL), and both hearing each other.
+async fn two_servers(t: &TestDb) -> (SessionStore, Background, Background) {
+    let other = t.second_store(test_config());
+    let (a, b) = (
+        t.store.spawn_background_tasks(),
+        other.spawn_background_tasks(),
+    );
+    if t.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let (s1, s2) = (t.store.clone(), other.clone());
+        assert!(eventually(10, async || s1.is_listening() && s2.is_listening()).await);
+    }
+    (other, a, b)
+}
+
+fn postgres(t: &TestDb) -> bool {
+    t.db.get_database_backend() == sea_orm::DbBackend::Postgres
+}
+
+/// An end through one server: the other stops honouring the cookie at once
+/// on PostgreSQL (it hears the end), within its cache's TTL on SQLite.
+async fn an_end_on_one_server_is_honoured_by_the_other(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let (other, bg1, bg2) = two_servers(&t).await;
     let alice = user(&t.store, "alice").await;
     let (_, keeper) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
     let (token, victim) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
     let secret = token.expose_secret();
-    // Nothing cached before the first database read.
-    assert_eq!(other_server.authenticate_cached(secret), None);
-    assert!(other_server.authenticate(secret).await.unwrap().is_some());
     assert_eq!(
-        other_server
-            .authenticate_cached(secret)
-            .map(|c| c.public_id.clone()),
-        Some(victim.public_id.clone())
+        other.authenticate_cached(secret),
+        None,
+        "nothing cached before a read"
     );
-    assert!(t.store.authenticate(secret).await.unwrap().is_some());
-    assert!(t.store.authenticate_cached(secret).is_some());
+    assert!(other.authenticate(secret).await.unwrap().is_some());
+    assert!(other.authenticate_cached(secret).is_some());
+    let mut stream = other.subscribe(&victim).unwrap();
     t.store
         .terminate_session(&keeper, &victim.public_id)
         .await
         .unwrap();
-    // This server: at once, cache included.
-    assert_eq!(t.store.authenticate_cached(secret), None);
-    assert!(!is_active(&t.store, &token).await);
-    // The other one: after its cache entry lapses (by the stores' clock).
-    assert!(other_server.authenticate_cached(secret).is_some());
-    t.clock.advance(ChronoDuration::milliseconds(299));
-    assert!(other_server.authenticate_cached(secret).is_some());
-    t.clock.advance(ChronoDuration::milliseconds(1));
-    assert_eq!(other_server.authenticate_cached(secret), None);
     assert_eq!(
-        other_server
-            .authenticate(token.expose_secret())
-            .await
-            .unwrap(),
-        None
+        t.store.authenticate_cached(secret),
+        None,
+        "this server: at once"
     );
+    if postgres(&t) {
+        let o = other.clone();
+        let gone = eventually(5, async || o.authenticate_cached(secret).is_none()).await;
+        assert!(gone, "the other server heard the end");
+        match tokio::time::timeout(std::time::Duration::from_secs(5), stream.recv()).await {
+            Ok(Some(SessionEvent::Ended { session_id, .. })) => {
+                assert_eq!(session_id, victim.public_id)
+            }
+            other => panic!("expected the end on the other server's stream, got {other:?}"),
+        }
+    } else {
+        // One server by definition: a second store only has its TTL.
+        let ttl = ChronoDuration::from_std(test_config().auth_cache_ttl).unwrap();
+        t.clock.advance(ttl - ChronoDuration::milliseconds(1));
+        assert!(other.authenticate_cached(secret).is_some());
+        t.clock.advance(ChronoDuration::milliseconds(1));
+        assert_eq!(other.authenticate_cached(secret), None);
+    }
+    assert_eq!(other.authenticate(secret).await.unwrap(), None);
+    drop((bg1, bg2));
     t.teardown().await;
 }
 
-on_both_backends!(another_server_sees_an_end_within_the_cache_ttl,);
+/// A login through one server reaches the live streams held by the other.
+async fn a_login_on_one_server_reaches_the_others_streams(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    if !postgres(&t) {
+        return t.teardown().await;
+    }
+    let (other, bg1, bg2) = two_servers(&t).await;
+    let alice = user(&t.store, "alice").await;
+    let (_, watcher) = login(&other, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let mut stream = other.subscribe(&watcher).unwrap();
+    let (_, newcomer) = t
+        .store
+        .start_session(alice, &facts(SAFARI_IPHONE, "89.160.20.128"))
+        .await
+        .unwrap();
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), stream.recv()).await {
+            Ok(Some(SessionEvent::Started { session_id, .. })) if session_id == newcomer.id => {
+                break;
+            }
+            Ok(Some(_)) => continue,
+            other => panic!("expected the new login on the other server, got {other:?}"),
+        }
+    }
+    drop((bg1, bg2));
+    t.teardown().await;
+}
+
+/// Two servers flushing the same session add their counts, and the later
+/// sighting wins last activity and IP, whichever flushes last.
+async fn two_servers_flushing_one_session_add_up(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let other = t.second_store(test_config());
+    let alice = user(&t.store, "alice").await;
+    let (_, s) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let start = row_of(&t, &s.public_id).await.last_seen_at;
+    t.clock.advance(ChronoDuration::seconds(10));
+    for _ in 0..5 {
+        other.record_activity(&s, ip("89.160.20.128"), true);
+    }
+    t.clock.advance(ChronoDuration::seconds(-5));
+    for _ in 0..3 {
+        t.store.record_activity(&s, ip("216.160.83.56"), true);
+    }
+    // The later sighting (on `other`) is flushed first, the earlier last.
+    assert_eq!(other.flush_activity().await.unwrap(), 1);
+    assert_eq!(t.store.flush_activity().await.unwrap(), 1);
+    let row = row_of(&t, &s.public_id).await;
+    assert_eq!(row.pages_visited, 8);
+    assert_eq!(row.last_seen_at, start + 10_000);
+    assert_eq!(row.last_ip, "89.160.20.128");
+    assert_eq!(row.last_country_code.as_deref(), Some("SE"));
+    t.teardown().await;
+}
+
+/// The listener's connection is killed: while it is down the short TTL
+/// bounds a missed end; once back, caches are dropped and streams resync.
+async fn a_lost_listener_falls_back_then_resyncs(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    if !postgres(&t) {
+        return t.teardown().await;
+    }
+    let (other, bg1, bg2) = two_servers(&t).await;
+    let alice = user(&t.store, "alice").await;
+    let (_, keeper) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let (token, victim) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
+    let secret = token.expose_secret();
+    assert!(other.authenticate(secret).await.unwrap().is_some());
+    let mut stream = other.subscribe(&keeper).unwrap();
+    let killed = t
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+    assert!(killed.rows_affected() >= 1);
+    let o = other.clone();
+    assert!(
+        eventually(5, async || !o.is_listening()).await,
+        "the loss is noticed"
+    );
+    // While deaf, the other server holds the session for the short TTL only.
+    t.store
+        .terminate_session(&keeper, &victim.public_id)
+        .await
+        .unwrap();
+    t.clock
+        .advance(ChronoDuration::from_std(test_config().auth_cache_ttl_unlistened).unwrap());
+    assert_eq!(other.authenticate_cached(secret), None);
+    assert_eq!(other.authenticate(secret).await.unwrap(), None);
+    // Back: every stream is told to reload.
+    let o = other.clone();
+    assert!(
+        eventually(10, async || o.is_listening()).await,
+        "it reconnects by itself"
+    );
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), stream.recv()).await {
+            Ok(Some(SessionEvent::Resync { .. })) => break,
+            Ok(Some(_)) => continue,
+            other => panic!("expected a resync after reconnecting, got {other:?}"),
+        }
+    }
+    drop((bg1, bg2));
+    t.teardown().await;
+}
+
+on_both_backends!(
+    an_end_on_one_server_is_honoured_by_the_other,
+    a_login_on_one_server_reaches_the_others_streams,
+    two_servers_flushing_one_session_add_up,
+    a_lost_listener_falls_back_then_resyncs,
+);

@@ -1,64 +1,12 @@
-//! Changes a dashboard should see, fanned out per user, with a bound on
-//! how many live streams a session and an account may hold.
-//!
-//! Each account with a subscriber has its own broadcast channel, so a
-//! stream only ever wakes for its own account's changes. A cross-server
-//! transport (PostgreSQL `LISTEN/NOTIFY`) feeds the same fan-out.
+//! The per-user fan-out, with a bound on how many live streams a session
+//! and an account may hold. Each account with a subscriber has its own
+//! broadcast channel, so a stream only ever wakes for its own account's
+//! changes.
+use super::SessionEvent;
 use crate::config::StreamLimits;
-use crate::model::{EndReason, SessionView};
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
-
-/// One change to a user's sessions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionEvent {
-    /// A new login.
-    Started {
-        /// Owner.
-        user_id: i64,
-        /// The new session.
-        session: Box<SessionView>,
-    },
-    /// A session ended.
-    Ended {
-        /// Owner.
-        user_id: i64,
-        /// Public id.
-        session_id: String,
-        /// Why.
-        reason: EndReason,
-    },
-    /// Activity was recorded (coalesced: at most once per flush interval).
-    Activity {
-        /// Owner.
-        user_id: i64,
-        /// Public id.
-        session_id: String,
-        /// New last activity.
-        last_seen_at: DateTime<Utc>,
-        /// New page count.
-        pages_visited: i64,
-    },
-    /// The subscriber may have missed events: reload everything.
-    Resync {
-        /// Owner.
-        user_id: i64,
-    },
-}
-
-impl SessionEvent {
-    /// The user whose sessions changed.
-    pub fn user_id(&self) -> i64 {
-        match self {
-            Self::Started { user_id, .. }
-            | Self::Ended { user_id, .. }
-            | Self::Activity { user_id, .. }
-            | Self::Resync { user_id } => *user_id,
-        }
-    }
-}
 
 /// Undelivered events kept per subscriber before it has to resync.
 const CAPACITY: usize = 256;
@@ -85,9 +33,16 @@ pub(crate) struct EventHub(Arc<Accounts>);
 
 impl EventHub {
     /// Delivers `event` to the streams of its user (none: dropped).
-    pub fn publish(&self, event: SessionEvent) {
+    pub fn deliver(&self, event: SessionEvent) {
         if let Some(account) = self.0.lock().get(&event.user_id()) {
             let _ = account.tx.send(event);
+        }
+    }
+
+    /// Tells every stream to reload: events may have been missed.
+    pub fn resync_all(&self) {
+        for (user_id, account) in self.0.lock().iter() {
+            let _ = account.tx.send(SessionEvent::Resync { user_id: *user_id });
         }
     }
 
@@ -182,6 +137,7 @@ impl UserEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EndReason;
 
     const LIMITS: StreamLimits = StreamLimits {
         per_session: 2,
@@ -192,8 +148,8 @@ mod tests {
     async fn subscribers_only_see_their_user() {
         let hub = EventHub::default();
         let mut alice = hub.subscribe(1, "a", LIMITS).unwrap();
-        hub.publish(SessionEvent::Resync { user_id: 2 });
-        hub.publish(SessionEvent::Ended {
+        hub.deliver(SessionEvent::Resync { user_id: 2 });
+        hub.deliver(SessionEvent::Ended {
             user_id: 1,
             session_id: "x".into(),
             reason: EndReason::Terminated,
@@ -209,7 +165,7 @@ mod tests {
         let hub = EventHub::default();
         let mut sub = hub.subscribe(7, "s", LIMITS).unwrap();
         for _ in 0..CAPACITY + 5 {
-            hub.publish(SessionEvent::Resync { user_id: 7 });
+            hub.deliver(SessionEvent::Resync { user_id: 7 });
         }
         assert_eq!(sub.recv().await, Some(SessionEvent::Resync { user_id: 7 }));
     }

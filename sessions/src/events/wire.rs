@@ -1,0 +1,144 @@
+//! How a [`SessionEvent`] travels between servers: a small JSON payload on
+//! one PostgreSQL `NOTIFY` channel. It names the user, the session's public
+//! id, the kind and the reason, never a token or its hash, and stays far
+//! below PostgreSQL's 8,000-byte limit.
+use super::SessionEvent;
+use crate::clock::{from_ms, to_ms};
+use crate::model::EndReason;
+use sea_orm::ActiveEnum;
+use serde::{Deserialize, Serialize};
+
+/// The channel the servers using `schema` listen on: deployments that
+/// share a database in different schemas stay apart.
+pub(crate) fn channel(schema: &str) -> String {
+    let mut name = format!("sessionboard_{schema}");
+    name.truncate(63);
+    name
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    /// The sending server, so that it can skip its own echo.
+    s: String,
+    u: i64,
+    k: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    Started,
+    Ended,
+    Activity,
+    PasswordChanged,
+}
+
+/// The payload of `event` sent by `server`; `None` for what never travels
+/// (a resync is each server's own business).
+pub(crate) fn encode(server: &str, event: &SessionEvent) -> Option<String> {
+    let mut w = Wire {
+        s: server.to_owned(),
+        u: event.user_id(),
+        k: Kind::Started,
+        i: None,
+        r: None,
+        t: None,
+        p: None,
+    };
+    match event {
+        SessionEvent::Started { session_id, .. } => w.i = Some(session_id.clone()),
+        SessionEvent::Ended {
+            session_id, reason, ..
+        } => {
+            w.k = Kind::Ended;
+            w.i = Some(session_id.clone());
+            w.r = Some(reason.to_value());
+        }
+        SessionEvent::Activity {
+            session_id,
+            last_seen_at,
+            pages_visited,
+            ..
+        } => {
+            w.k = Kind::Activity;
+            w.i = Some(session_id.clone());
+            w.t = Some(to_ms(*last_seen_at));
+            w.p = Some(*pages_visited);
+        }
+        SessionEvent::PasswordChanged { .. } => w.k = Kind::PasswordChanged,
+        SessionEvent::Resync { .. } => return None,
+    }
+    serde_json::to_string(&w).ok()
+}
+
+/// The event in a payload and the server that sent it; `None` for a
+/// payload that is not ours.
+pub(crate) fn decode(payload: &str) -> Option<(String, SessionEvent)> {
+    let w: Wire = serde_json::from_str(payload).ok()?;
+    let user_id = w.u;
+    let event = match w.k {
+        Kind::Started => SessionEvent::Started {
+            user_id,
+            session_id: w.i?,
+        },
+        Kind::Ended => SessionEvent::Ended {
+            user_id,
+            session_id: w.i?,
+            reason: EndReason::try_from_value(&w.r?).ok()?,
+        },
+        Kind::Activity => SessionEvent::Activity {
+            user_id,
+            session_id: w.i?,
+            last_seen_at: from_ms(w.t?),
+            pages_visited: w.p?,
+        },
+        Kind::PasswordChanged => SessionEvent::PasswordChanged { user_id },
+    };
+    Some((w.s, event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_small_and_without_secrets() {
+        let events = [
+            SessionEvent::Started {
+                user_id: 7,
+                session_id: "abc".into(),
+            },
+            SessionEvent::Ended {
+                user_id: 7,
+                session_id: "abc".into(),
+                reason: EndReason::SignedOutEverywhere,
+            },
+            SessionEvent::Activity {
+                user_id: 7,
+                session_id: "abc".into(),
+                last_seen_at: from_ms(1_790_000_000_123),
+                pages_visited: 12,
+            },
+            SessionEvent::PasswordChanged { user_id: 7 },
+        ];
+        for e in events {
+            let payload = encode("server-1", &e).unwrap();
+            assert!(payload.len() < 200, "{payload}");
+            assert_eq!(decode(&payload), Some(("server-1".to_owned(), e)));
+        }
+        assert_eq!(encode("s", &SessionEvent::Resync { user_id: 1 }), None);
+        assert_eq!(decode("not json"), None);
+        assert_eq!(
+            decode(r#"{"s":"x","u":1,"k":"ended","i":"a","r":"nonsense"}"#),
+            None
+        );
+    }
+}
