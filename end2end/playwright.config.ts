@@ -10,6 +10,11 @@ const PORT = Number(process.env.E2E_PORT ?? 3107);
 export const BASE_URL = `http://localhost:${PORT}`;
 /** The second server: short idle timeout and re-authentication window. */
 export const SHORT_URL = `http://localhost:${PORT + 1}`;
+/** nginx in front of two servers on one PostgreSQL database (when scripts/test.sh set one up). */
+export const NGINX_URL = "http://localhost:3110";
+const pgUrl = process.env.E2E_PG_URL;
+const nginxPrefix = process.env.E2E_NGINX_PREFIX;
+export const SEVERAL_SERVERS = Boolean(pgUrl && nginxPrefix);
 const root = path.resolve(__dirname, "..");
 const dbDir = process.env.E2E_DB_DIR ?? path.join(root, ".tmp");
 export const LOG_FILE = process.env.E2E_LOG_FILE ?? path.join(dbDir, "e2e-server.log");
@@ -44,6 +49,25 @@ function server(port: number, name: string, env: Record<string, string>) {
   };
 }
 
+/** One of the servers behind nginx, named for finding its connections in PostgreSQL. */
+function behindNginx(n: number) {
+  return server(3110 + n, `pg${n}`, {
+    DATABASE_URL: `${pgUrl}?application_name=sessionboard-${n}`,
+    PUBLIC_ORIGIN: NGINX_URL,
+    TRUSTED_PROXIES: "127.0.0.1/32",
+    PROXY_HEADER: "x-forwarded-for",
+  });
+}
+
+const nginx = {
+  command: `exec /usr/sbin/nginx -e stderr -p "${nginxPrefix}" -c "${nginxPrefix}/nginx.conf" -g "daemon off; pid ${nginxPrefix}/nginx.pid;"`,
+  url: `${NGINX_URL}/livez`,
+  timeout: 30_000,
+  reuseExistingServer: false,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+};
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
@@ -75,5 +99,6 @@ export default defineConfig({
       SESSION_IDLE_TIMEOUT: "20s",
       REAUTH_WINDOW: "3s",
     }),
+    ...(SEVERAL_SERVERS ? [behindNginx(1), behindNginx(2), nginx] : []),
   ],
 });

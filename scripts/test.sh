@@ -12,6 +12,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null \
     || die "could not install chromium with apt-get"
 fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  step "Installing nginx (the load balancer of the several-servers tests)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nginx-light >/dev/null \
+    || die "could not install nginx with apt-get"
+fi
 if [ ! -d end2end/node_modules/@playwright/test ]; then
   step "Installing Playwright (npm, no browser download)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
@@ -28,13 +34,19 @@ cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 # A PostgreSQL database of our own for this run, dropped at exit.
 PG_ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_DB="sessionboard_test_$(date +%s)_$$"
+E2E_PG_DB="sessionboard_e2e_$(date +%s)_$$"
 E2E_DB_DIR="$(mktemp -d)"
 export E2E_DB_DIR
 cleanup() {
   rm -rf "$E2E_DB_DIR"
+  if [ -f "${E2E_NGINX_PREFIX:-/nonexistent}/nginx.pid" ]; then
+    kill "$(cat "$E2E_NGINX_PREFIX/nginx.pid")" 2>/dev/null || true
+  fi
   if [ -n "${SESSIONBOARD_TEST_PG_URL:-}" ]; then
     psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $E2E_PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
+  rm -rf "${E2E_NGINX_PREFIX:-}"
 }
 trap cleanup EXIT
 
@@ -46,6 +58,18 @@ fi
 if command -v psql >/dev/null 2>&1 && psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then
   export SESSIONBOARD_TEST_PG_URL="${PG_ADMIN_URL%/*}/$PG_DB"
   note "PostgreSQL store tests use database $PG_DB"
+  if psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $E2E_PG_DB" >/dev/null 2>&1; then
+    # Two servers behind nginx on one PostgreSQL database (end2end/tests/several-servers.spec.ts).
+    export E2E_PG_URL="${PG_ADMIN_URL%/*}/$E2E_PG_DB" E2E_PG_ADMIN_URL="$PG_ADMIN_URL" E2E_PG_DB
+    E2E_NGINX_PREFIX="$(mktemp -d /tmp/sessionboard-nginx.XXXXXX)"
+    chmod 755 "$E2E_NGINX_PREFIX"
+    export E2E_NGINX_PREFIX
+    sed -e 's/127.0.0.1:3001;\(.*\)# @SERVER_1/127.0.0.1:3111;\1# @SERVER_1/' \
+        -e 's/127.0.0.1:3002;\(.*\)# @SERVER_2/127.0.0.1:3112;\1# @SERVER_2/' \
+        -e 's/listen 80;   # @LISTEN/listen 127.0.0.1:3110;/' \
+        deploy/nginx.conf > "$E2E_NGINX_PREFIX/nginx.conf"
+    note "several-servers tests: nginx on :3110 over two servers on database $E2E_PG_DB"
+  fi
 else
   printf '\n\033[1;33m!!! No PostgreSQL answers at %s: the PostgreSQL store tests will be SKIPPED !!!\033[0m\n' "$PG_ADMIN_URL"
   if [ "${CI:-}" = "true" ]; then die "PostgreSQL is required in CI"; fi

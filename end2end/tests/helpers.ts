@@ -9,9 +9,12 @@ export const COOKIE = "__Host-sb_session";
  * state-changing requests that carry a session cookie must say where they
  * come from.
  */
-export async function apiContext(options: { userAgent?: string; baseURL?: string } = {}): Promise<APIRequestContext> {
+export async function apiContext(
+  options: { userAgent?: string; baseURL?: string; headers?: Record<string, string> } = {},
+): Promise<APIRequestContext> {
   const baseURL = options.baseURL ?? BASE_URL;
-  return playwrightRequest.newContext({ baseURL, userAgent: options.userAgent, extraHTTPHeaders: { Origin: baseURL } });
+  const extraHTTPHeaders = { Origin: baseURL, ...(options.headers ?? {}) };
+  return playwrightRequest.newContext({ baseURL, userAgent: options.userAgent, extraHTTPHeaders });
 }
 
 /** The session token a context holds. */
@@ -43,12 +46,13 @@ export async function device(
   browser: Browser,
   userAgent: string,
   ip?: string,
-  options: { javaScriptEnabled?: boolean } = {},
+  options: { javaScriptEnabled?: boolean; baseURL?: string; headers?: Record<string, string> } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
+  const { headers, ...rest } = options;
   const context = await browser.newContext({
     userAgent,
-    extraHTTPHeaders: ip ? { "X-Forwarded-For": ip } : {},
-    ...options,
+    extraHTTPHeaders: { ...(ip ? { "X-Forwarded-For": ip } : {}), ...(headers ?? {}) },
+    ...rest,
   });
   return { context, page: await context.newPage() };
 }
