@@ -35,7 +35,7 @@ mod retention;
 pub mod secret;
 mod store;
 
-pub use agent::{ClientInfo, UserAgentClassifier};
+pub use agent::{ClientInfo, UserAgentClassifier, UserAgents};
 pub use client_ip::{TrustedProxies, resolve_client_ip};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{HashingConfig, StoreConfig, StreamLimits, ThrottleConfig};

@@ -155,7 +155,7 @@ impl SessionStore {
     ) -> Result<(SessionToken, SessionView)> {
         let token = SessionToken::generate();
         let ua = truncate_user_agent(&facts.user_agent);
-        let info = self.inner.agents.classify(ua);
+        let info = self.inner.agents.classify(ua).await;
         let ip = canonical(facts.ip);
         let country = self.country_of(ip);
         let now = self.now_ms();

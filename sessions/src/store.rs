@@ -2,7 +2,7 @@
 //! background work it runs. Each product action lives in the module of its
 //! concept (accounts, login, authn, activity, history, ending, retention).
 use crate::activity::buffer::ActivityBuffer;
-use crate::agent::UserAgentClassifier;
+use crate::agent::UserAgents;
 use crate::authn::cache::AuthCache;
 use crate::authn::recently_ended::RecentlyEnded;
 use crate::clock::{Clock, SystemClock};
@@ -26,7 +26,7 @@ pub(crate) struct Inner {
     pub config: StoreConfig,
     pub clock: Arc<dyn Clock>,
     pub geo: Arc<GeoIp>,
-    pub agents: &'static UserAgentClassifier,
+    pub agents: &'static UserAgents,
     pub events: EventHub,
     pub activity: ActivityBuffer,
     /// Held shared by whoever reads a row and adds pending activity to it,
@@ -86,7 +86,7 @@ impl SessionStore {
                 config,
                 clock,
                 geo: geo.into(),
-                agents: UserAgentClassifier::global(),
+                agents: UserAgents::global(),
                 events: EventHub::default(),
                 activity: ActivityBuffer::default(),
                 flush_lock: tokio::sync::RwLock::new(()),
