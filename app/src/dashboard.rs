@@ -107,15 +107,18 @@ pub async fn load(
         after: cursor(after)?,
         limit: HISTORY_PAGE,
     };
-    let active = store.list_active_sessions(current.user_id).await?;
-    let page = store.session_history(current.user_id, &query).await?;
+    let page = store.sessions_page(current, &query).await?;
     Ok(Dashboard {
-        cards: active.iter().map(|s| card(s, &current.public_id)).collect(),
-        history: page.entries.iter().map(history_row).collect(),
-        older: page.older.map(|c| c.encode()),
-        newer: page.newer.map(|c| c.encode()),
+        cards: page
+            .active
+            .iter()
+            .map(|s| card(s, &current.public_id))
+            .collect(),
+        history: page.history.entries.iter().map(history_row).collect(),
+        older: page.history.older.map(|c| c.encode()),
+        newer: page.history.newer.map(|c| c.encode()),
         now_ms: store.now().timestamp_millis(),
         dbip_attribution: store.geoip().requires_dbip_attribution(),
-        reauth: !store.recently_authenticated(current).await?,
+        reauth: page.reauth_needed,
     })
 }

@@ -99,6 +99,13 @@ impl SessionStore {
             .limit(1000)
             .all(&self.inner.db)
             .await?;
+        let views = self.active_views(&rows);
+        Ok(views)
+    }
+
+    /// Views of active rows, with the activity not yet written, most
+    /// recently active first.
+    pub(crate) fn active_views(&self, rows: &[session::Model]) -> Vec<SessionView> {
         let mut views: Vec<SessionView> = rows
             .iter()
             .map(|row| {
@@ -119,22 +126,18 @@ impl SessionStore {
                 .cmp(&a.last_seen_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Ok(views)
+        views
     }
 
     /// Sessions of a user, active and ended, newest login first, by keyset
     /// pagination on (login time, public id).
     pub async fn session_history(&self, user_id: i64, query: &HistoryQuery) -> Result<HistoryPage> {
-        let limit = match query.limit {
-            0 => 20,
-            n => std::cmp::min(n, 200),
-        };
+        let limit = query.page_size();
         let mut select = session::Entity::find().filter(session::Column::UserId.eq(user_id));
         if let Some(before) = &query.before {
             select = select.filter(key().lt(at(before)));
         }
         // With `after`, read upwards from it; otherwise downwards.
-        let upwards = query.after.is_some();
         if let Some(after) = &query.after {
             select = select
                 .filter(key().gt(at(after)))
@@ -145,7 +148,25 @@ impl SessionStore {
                 .order_by_desc(session::Column::CreatedAt)
                 .order_by_desc(session::Column::PublicId);
         }
-        let mut rows = select.limit(limit + 1).all(&self.inner.db).await?;
+        let rows = select.limit(limit + 1).all(&self.inner.db).await?;
+        Ok(query.page(rows))
+    }
+}
+
+impl HistoryQuery {
+    /// Rows on a page: 20 unless asked, at most 200.
+    pub(crate) fn page_size(&self) -> u64 {
+        match self.limit {
+            0 => 20,
+            n => std::cmp::min(n, 200),
+        }
+    }
+
+    /// The page from up to `page_size() + 1` rows read in this query's
+    /// order (the extra one says whether there is more).
+    pub(crate) fn page(&self, mut rows: Vec<session::Model>) -> HistoryPage {
+        let limit = self.page_size();
+        let upwards = self.after.is_some();
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         if upwards {
@@ -159,19 +180,32 @@ impl SessionStore {
         let (older, newer) = if upwards {
             // Older entries exist below `after`; newer ones if we stopped
             // early or stopped at `before`.
-            let newer = (more || query.before.is_some()).then_some(first).flatten();
+            let newer = (more || self.before.is_some()).then_some(first).flatten();
             (last, newer)
         } else {
             (
                 if more { last } else { None },
-                query.before.as_ref().and(first),
+                self.before.as_ref().and(first),
             )
         };
-        Ok(HistoryPage {
+        HistoryPage {
             entries,
             older,
             newer,
-        })
+        }
+    }
+
+    /// The keyset of this query as SQL (`created_at` and `public_id` of
+    /// the table read) with its values, for hand-written statements.
+    pub(crate) fn keyset(&self) -> Vec<(&'static str, i64, String)> {
+        let mut out = Vec::new();
+        if let Some(b) = &self.before {
+            out.push(("<", b.created_at_ms, b.public_id.clone()));
+        }
+        if let Some(a) = &self.after {
+            out.push((">", a.created_at_ms, a.public_id.clone()));
+        }
+        out
     }
 }
 

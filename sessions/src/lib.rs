@@ -33,6 +33,7 @@ mod per_thread;
 mod reauth;
 mod retention;
 pub mod secret;
+mod sessions_page;
 mod store;
 
 pub use agent::{ClientInfo, UserAgentClassifier, UserAgents};
@@ -45,6 +46,7 @@ pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
 pub use model::{CurrentSession, DeviceType, EndReason, RequestFacts, SessionView, User};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
+pub use sessions_page::SessionsPage;
 pub use store::{Background, SessionStore};
 
 /// Result type of the store.

@@ -113,6 +113,9 @@ pub struct SessionView {
     pub ended_at: Option<DateTime<Utc>>,
     /// End reason, if ended.
     pub end_reason: Option<EndReason>,
+    /// When the session last proved the password (login or
+    /// re-authentication), if known.
+    pub authenticated_at: Option<DateTime<Utc>>,
 }
 
 impl SessionView {

@@ -97,6 +97,7 @@ impl From<&Model> for SessionView {
             pages_visited: m.pages_visited,
             ended_at: m.ended_at.map(from_ms),
             end_reason: m.end_reason,
+            authenticated_at: m.authenticated_at.map(from_ms),
         }
     }
 }
