@@ -8,11 +8,14 @@ command -v wrk >/dev/null 2>&1 || { step "Installing wrk (apt)"; apt-get install
 
 PORT=3200
 BASE="http://localhost:$PORT"
+BARE="http://127.0.0.1:3299"
 DIR="$(mktemp -d)"
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $SERVER $BARE_PID 2>/dev/null; rm -rf "$DIR"' EXIT
 
-step "Release build"
+step "Release build (and a bare axum router with one route, the physical limit)"
 cargo leptos build --release
+cargo build --release -q -p server --example bare
+target/release/examples/bare 127.0.0.1:3299 & BARE_PID=$!
 
 step "Starting the release server on $BASE"
 DATABASE_URL="sqlite://$DIR/bench.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
@@ -34,35 +37,41 @@ USER="bench$$"; JAR="$DIR/jar"
 curl -sf -c "$JAR" -d "username=$USER&password=benchmark-pass&confirm=benchmark-pass" "$BASE/api/register" >/dev/null
 for i in $(seq 30); do
   j="$DIR/j$i"; curl -sf -c "$j" -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null
-  curl -sf -b "$j" -X POST "$BASE/api/logout" >/dev/null
+  curl -sf -b "$j" -H "Origin: $BASE" -X POST "$BASE/api/logout" >/dev/null
 done
 for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null; done
-COOKIE_NAME=sb_session
+COOKIE_NAME=__Host-sb_session
 COOKIE=$(awk -v n="$COOKIE_NAME" '$6 == n { print $7 }' "$JAR")
-curl -sf -b "$COOKIE_NAME=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("<article class=\"card"), " history page rows:", h.count("<tr data-session-id"))'
+curl -sf -b "$COOKIE_NAME=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("data-field=\"pages-visited\""), " history page rows:", h.count("<tr data-session-id"))'
 
 rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-step "Throughput (wrk -t2 -c16 -d4s; baseline and subject in turn, order alternating, 9 rounds, medians)"
-base=(); auth=()
+step "Throughput (wrk -t2 -c16 -d4s; the three in turn, order rotating, 9 rounds, medians)"
+base=(); auth=(); bare=()
 for round in 1 2 3 4 5 6 7 8 9; do
   # The same request (cookie included) to the same handler, which the
-  # session layer passes through untouched; the order flips every round so
-  # that drift on this shared 2-core machine hits both alike.
-  if [ $((round % 2)) -eq 1 ]; then
-    base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")")
-    auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")")
-  else
-    auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")")
-    base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")")
-  fi
+  # session layer passes through untouched, to the authenticated route, and
+  # to a bare router; the order rotates every round so that drift on this
+  # shared 2-core machine hits all alike.
+  for k in 0 1 2; do
+    case $(( (round + k) % 3 )) in
+      0) base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")") ;;
+      1) auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")") ;;
+      2) bare+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BARE/livez")") ;;
+    esac
+  done
 done
-ssr=$(rps -d5s -H "Cookie: $COOKIE_NAME=$COOKIE" -H "Accept: text/html" "$BASE/sessions")
+ssrs=()
+for _ in 1 2 3; do ssrs+=("$(rps -d5s -H "Cookie: $COOKIE_NAME=$COOKIE" -H "Accept: text/html" "$BASE/sessions")"); done
+ssr="${ssrs[*]}, median $(median "${ssrs[@]}")"
 echo "    /livez (same handler, passed through):  ${base[*]} req/s, median $(median "${base[@]}")"
 echo "    /api/ping (authenticated, session layer): ${auth[*]} req/s, median $(median "${auth[@]}")"
+echo "    bare axum router, no layers:              ${bare[*]} req/s, median $(median "${bare[@]}")"
 echo "    /sessions SSR (20 active, 50 in history): $ssr req/s"
 printf '    ratio of medians, authenticated / no session layer: %.3f\n' \
   "$(echo "$(median "${auth[@]}") / $(median "${base[@]}")" | bc -l)"
+printf '    ratio of medians, authenticated / bare router: %.3f\n' \
+  "$(echo "$(median "${auth[@]}") / $(median "${bare[@]}")" | bc -l)"
 pairs=()
 for i in "${!base[@]}"; do pairs+=("$(echo "${auth[$i]} / ${base[$i]}" | bc -l | cut -c1-5)"); done
 echo "    per-round ratios: ${pairs[*]}, median $(median "${pairs[@]}")"
