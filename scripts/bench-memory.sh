@@ -8,7 +8,7 @@ ensure_build_tools
 PORT=3201
 BASE="http://localhost:$PORT"
 DIR="$(mktemp -d)"
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill ${SERVER:-} 2>/dev/null; rm -rf "$DIR"' EXIT
 
 step "Release build"
 cargo leptos build --release

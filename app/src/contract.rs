@@ -135,6 +135,12 @@ pub mod query {
     pub const CONFIRM: &str = "confirm";
     /// The value of [`CONFIRM`] that opens it.
     pub const CONFIRM_EVERYWHERE: &str = "everywhere";
+    /// `/sessions?confirmed=1`: "Yes, it was me" recorded.
+    pub const CONFIRMED: &str = "confirmed";
+    /// `/account/password?denied=1`: "No — sign it out" done.
+    pub const DENIED: &str = "denied";
+    /// `/sessions?renamed=1`.
+    pub const RENAMED: &str = "renamed";
     /// History paging cursors.
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";
@@ -152,6 +158,12 @@ pub enum BoardAction {
     Confirm,
     /// Show another page of history.
     Page,
+    /// "Yes, it was me".
+    ItWasMe,
+    /// "No — sign it out".
+    NotMe,
+    /// Name a session.
+    Rename,
 }
 
 impl BoardAction {
@@ -162,19 +174,26 @@ impl BoardAction {
             BoardAction::SignOutEverywhere => "sign-out-everywhere",
             BoardAction::Confirm => "confirm",
             BoardAction::Page => "page",
+            BoardAction::ItWasMe => "it-was-me",
+            BoardAction::NotMe => "not-me",
+            BoardAction::Rename => "rename",
         }
     }
 
+    /// Every action.
+    pub const ALL: [Self; 7] = [
+        Self::Terminate,
+        Self::SignOutEverywhere,
+        Self::Confirm,
+        Self::Page,
+        Self::ItWasMe,
+        Self::NotMe,
+        Self::Rename,
+    ];
+
     /// The action named by a `data-action` value.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Terminate,
-            Self::SignOutEverywhere,
-            Self::Confirm,
-            Self::Page,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 
@@ -218,12 +237,7 @@ mod tests {
 
     #[test]
     fn board_actions_round_trip() {
-        for a in [
-            BoardAction::Terminate,
-            BoardAction::SignOutEverywhere,
-            BoardAction::Confirm,
-            BoardAction::Page,
-        ] {
+        for a in BoardAction::ALL {
             assert_eq!(BoardAction::parse(a.as_str()), Some(a));
         }
         assert_eq!(BoardAction::parse("/api/terminate_session"), None);

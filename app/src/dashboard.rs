@@ -2,7 +2,9 @@
 //! page (server side only: the board is rendered there).
 use crate::display;
 use crate::error::AppError;
-use sessions::{CurrentSession, HistoryCursor, HistoryQuery, SessionStore, SessionView};
+use sessions::{
+    Answer, CurrentSession, HistoryCursor, HistoryQuery, Place, SessionStore, SessionView,
+};
 
 /// History rows per page.
 const HISTORY_PAGE: u64 = 10;
@@ -20,6 +22,84 @@ pub struct SessionCard {
     pub created_ms: i64,
     pub pages_visited: i64,
     pub current: bool,
+    /// The owner's name, if given; `title` is it or the default.
+    pub name: Option<String>,
+    pub title: String,
+    pub default_name: String,
+    pub marks: Marks,
+    /// Places it was used from, and the trail (most recent first) when
+    /// there are several.
+    pub place_count: u32,
+    pub places: Vec<PlaceLine>,
+}
+
+/// "New device", "New location", "Location changed", decided by the store
+/// and kept with the session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub new_device: bool,
+    pub new_location: bool,
+    pub location_changed: bool,
+}
+
+impl Marks {
+    fn of(view: &SessionView) -> Self {
+        Marks {
+            new_device: view.new_device,
+            new_location: view.new_location,
+            location_changed: view.location_changed,
+        }
+    }
+}
+
+/// One place of a session's trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaceLine {
+    pub ip: String,
+    pub location: String,
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+impl PlaceLine {
+    fn of(p: &Place) -> Self {
+        PlaceLine {
+            ip: p.ip.clone(),
+            location: display::location(&p.location),
+            first_ms: p.first_seen_at.timestamp_millis(),
+            last_ms: p.last_seen_at.timestamp_millis(),
+        }
+    }
+}
+
+/// "Was this you?" about one sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: String,
+    pub title: String,
+    pub device_type: &'static str,
+    pub browser: String,
+    pub platform: String,
+    pub location: String,
+    pub ip: String,
+    pub created_ms: i64,
+    pub marks: Marks,
+}
+
+impl Notice {
+    pub fn of(view: &SessionView) -> Self {
+        Notice {
+            id: view.id.clone(),
+            title: view.display_name(),
+            device_type: display::device_type(view.device_type),
+            browser: view.browser(),
+            platform: view.platform.clone(),
+            location: display::location(&view.location),
+            ip: view.ip.clone(),
+            created_ms: view.created_at.timestamp_millis(),
+            marks: Marks::of(view),
+        }
+    }
 }
 
 /// One row of the history table.
@@ -31,6 +111,10 @@ pub struct HistoryRow {
     pub created_ms: i64,
     pub ended_ms: Option<i64>,
     pub status: String,
+    pub name: Option<String>,
+    pub marks: Marks,
+    /// "Confirmed" or "Denied", once answered.
+    pub answer: Option<&'static str>,
 }
 
 /// Everything the sessions board shows.
@@ -44,6 +128,8 @@ pub struct Dashboard {
     pub dbip_attribution: bool,
     /// The session must give its password again before terminating.
     pub reauth: bool,
+    /// Sign-ins waiting for "Was this you?".
+    pub notices: Vec<Notice>,
 }
 
 impl Dashboard {
@@ -53,7 +139,7 @@ impl Dashboard {
     }
 }
 
-pub fn card(view: &SessionView, current_id: &str) -> SessionCard {
+pub fn card(view: &SessionView, current_id: &str, places: &[Place]) -> SessionCard {
     SessionCard {
         id: view.id.clone(),
         device_type: display::device_type(view.device_type),
@@ -65,6 +151,12 @@ pub fn card(view: &SessionView, current_id: &str) -> SessionCard {
         created_ms: view.created_at.timestamp_millis(),
         pages_visited: view.pages_visited,
         current: view.id == current_id,
+        name: view.name.clone(),
+        title: view.display_name(),
+        default_name: view.default_name(),
+        marks: Marks::of(view),
+        place_count: view.place_count,
+        places: places.iter().map(PlaceLine::of).collect(),
     }
 }
 
@@ -85,6 +177,12 @@ pub fn history_row(view: &SessionView) -> HistoryRow {
             None => "Ended".to_owned(),
             Some(r) => format!("Ended — {}", display::end_reason(r)),
         },
+        name: view.name.clone(),
+        marks: Marks::of(view),
+        answer: view.answer.map(|a| match a {
+            Answer::Confirmed => "Confirmed",
+            Answer::Denied => "Denied",
+        }),
     }
 }
 
@@ -108,11 +206,17 @@ pub async fn load(
         limit: HISTORY_PAGE,
     };
     let page = store.sessions_page(current, &query).await?;
+    let notices = page
+        .pending_sign_ins(current)
+        .into_iter()
+        .map(Notice::of)
+        .collect();
+    let trail = |id: &str| page.places.get(id).map_or(&[][..], Vec::as_slice);
     Ok(Dashboard {
         cards: page
             .active
             .iter()
-            .map(|s| card(s, &current.public_id))
+            .map(|s| card(s, &current.public_id, trail(&s.id)))
             .collect(),
         history: page.history.entries.iter().map(history_row).collect(),
         older: page.history.older.map(|c| c.encode()),
@@ -120,5 +224,20 @@ pub async fn load(
         now_ms: store.now().timestamp_millis(),
         dbip_attribution: store.geoip().requires_dbip_attribution(),
         reauth: page.reauth_needed,
+        notices,
     })
+}
+
+/// The "Was this you?" notices of `current`'s account, outside the
+/// sessions page, and whether answering "No" needs the password.
+pub async fn notices(
+    store: &SessionStore,
+    current: &CurrentSession,
+) -> Result<(Vec<Notice>, bool), AppError> {
+    let pending = store.pending_sign_ins(current).await?;
+    if pending.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let reauth = !store.recently_authenticated(current).await?;
+    Ok((pending.iter().map(Notice::of).collect(), reauth))
 }

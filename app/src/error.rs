@@ -23,6 +23,12 @@ pub enum ErrorKind {
     SessionNotFound,
     CannotTerminateCurrent,
     InvalidCursor,
+    /// A session name over 60 characters (or with control characters).
+    InvalidName,
+    /// "Was this you?" answered from a session that waits for an answer itself.
+    NotTrusted,
+    /// "Was this you?" was answered already.
+    AlreadyAnswered,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -45,15 +51,16 @@ impl ErrorKind {
         match self {
             Self::NotSignedIn | Self::InvalidCredentials => 401,
             Self::RateLimited | Self::TooManyStreams => 429,
-            Self::ReauthRequired => 403,
+            Self::ReauthRequired | Self::NotTrusted => 403,
             Self::SessionNotFound => 404,
-            Self::CannotTerminateCurrent | Self::UsernameTaken => 409,
+            Self::CannotTerminateCurrent | Self::UsernameTaken | Self::AlreadyAnswered => 409,
             Self::Unavailable | Self::Unreachable | Self::Busy => 503,
             Self::InvalidUsername
             | Self::InvalidPassword
             | Self::PasswordMismatch
             | Self::WrongPassword
             | Self::InvalidCursor
+            | Self::InvalidName
             | Self::Request => 400,
         }
     }
@@ -72,6 +79,9 @@ impl ErrorKind {
             Self::SessionNotFound => m::SESSION_NOT_FOUND,
             Self::CannotTerminateCurrent => m::CANNOT_TERMINATE_CURRENT,
             Self::InvalidCursor => m::INVALID_CURSOR,
+            Self::InvalidName => m::INVALID_NAME,
+            Self::NotTrusted => m::NOT_TRUSTED,
+            Self::AlreadyAnswered => m::ALREADY_ANSWERED,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -184,6 +194,9 @@ impl From<sessions::StoreError> for AppError {
             S::SessionNotFound | S::UserNotFound => ErrorKind::SessionNotFound,
             S::CannotTerminateCurrent => ErrorKind::CannotTerminateCurrent,
             S::InvalidCursor => ErrorKind::InvalidCursor,
+            S::InvalidName => ErrorKind::InvalidName,
+            S::NotTrusted => ErrorKind::NotTrusted,
+            S::AlreadyAnswered => ErrorKind::AlreadyAnswered,
             S::Database(_) | S::PasswordHashing => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable

@@ -13,6 +13,13 @@ pub const SESSION_NOT_FOUND: &str = "That session does not exist or has already 
 pub const CANNOT_TERMINATE_CURRENT: &str =
     "You cannot terminate your current session from this page. Use Log out instead.";
 pub const INVALID_CURSOR: &str = "That page of history does not exist.";
+pub const INVALID_NAME: &str = "Names are at most 60 characters, on one line.";
+pub const NOT_TRUSTED: &str =
+    "Answer from a device you already trust: this sign-in is waiting for an answer itself.";
+pub const ALREADY_ANSWERED: &str = "That sign-in was already answered.";
+pub const CONFIRMED_SIGN_IN: &str = "Thanks. That sign-in is marked as yours.";
+pub const DENIED_SIGN_IN: &str = "That session is signed out. If it was not you, change your password now (and keep \"Also sign out all other devices\" ticked).";
+pub const RENAMED: &str = "Name saved.";
 pub const UNAVAILABLE: &str = "The session database is unavailable. Please try again.";
 pub const REQUEST_FAILED: &str = "The request could not be completed. Please try again.";
 pub const UNREACHABLE: &str = "Could not reach the server. Check your connection and try again.";

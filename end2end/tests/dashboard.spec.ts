@@ -72,7 +72,9 @@ test("two devices see each other; terminating one kicks it out live", async ({ b
   const row = a.page.locator(`tr[data-session-id="${bId}"]`);
   await expect(row.locator("td").nth(4)).toHaveText("Ended — terminated");
   await expect(row.locator("td").nth(3)).toHaveText(/less than a minute|\d+ min/);
-  await expect(row.locator("td").nth(0)).toHaveText("Mobile · Mobile Safari 17 on iOS");
+  await expect(row.locator("td").nth(0)).toHaveText(/^Mobile · Mobile Safari 17 on iOS/);
+  // Marked when it signed in: a device and a country the account had not used.
+  await expect(row.locator('[data-field="new-device"]')).toBeVisible();
   await a.context.close();
   await b.context.close();
 });

@@ -62,9 +62,9 @@ export async function hydrated(page: Page): Promise<void> {
   await page.locator('body[data-hydrated="true"]').waitFor();
 }
 
-export async function register(page: Page, username: string, password = PASSWORD): Promise<void> {
+export async function register(page: Page, username: string, password = PASSWORD, js = true): Promise<void> {
   await page.goto("/register");
-  await hydrated(page);
+  if (js) await hydrated(page);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat password").fill(password);

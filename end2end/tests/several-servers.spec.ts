@@ -172,3 +172,31 @@ test("a database outage is a clear 503, and the servers recover by themselves", 
   }
   await me.dispose();
 });
+
+test("'Was this you?' travels: a sign-in on server 2 asks on server 1, and the answer clears server 2's page", async ({
+  browser,
+}) => {
+  const user = uniqueName("multi");
+  const a = await pinned(browser, 1, UA.windowsChrome);
+  await register(a.page, user);
+  await hydrated(a.page);
+  // The same session, its password page open through server 2.
+  const a2 = await browser.newContext({ userAgent: UA.windowsChrome, baseURL: NGINX_URL, extraHTTPHeaders: on(2).headers });
+  await a2.addCookies(await a.context.cookies());
+  const a2Page = await a2.newPage();
+  await a2Page.goto("/account/password");
+  await hydrated(a2Page);
+
+  const b = await pinned(browser, 2, UA.iphoneSafari);
+  await login(b.page, user);
+  const notice = a.page.locator("article[data-notice]");
+  await expect(notice).toHaveCount(1);
+  await expect(a2Page.locator("article[data-notice]")).toHaveCount(1);
+  await expect(notice.locator('[data-field="new-device"]')).toBeVisible();
+  await notice.getByRole("button", { name: "Yes, it was me" }).click();
+  await expect(a2Page.locator("article[data-notice]")).toHaveCount(0);
+  await expect(notice).toHaveCount(0);
+  await a.context.close();
+  await a2.close();
+  await b.context.close();
+});

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_users_and_sessions;
 mod m20261128_000001_last_country_code;
 mod m20261128_000002_session_authenticated_at;
+mod m20261128_000003_was_this_you;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_users_and_sessions::Migration),
             Box::new(m20261128_000001_last_country_code::Migration),
             Box::new(m20261128_000002_session_authenticated_at::Migration),
+            Box::new(m20261128_000003_was_this_you::Migration),
         ]
     }
 }

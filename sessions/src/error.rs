@@ -49,6 +49,16 @@ pub enum StoreError {
     /// Terminating the caller's own current session through "terminate".
     #[error("cannot terminate the current session")]
     CannotTerminateCurrent,
+    /// A session name over 60 characters or with control characters.
+    #[error("invalid session name")]
+    InvalidName,
+    /// Answering "Was this you?" from a session that is itself waiting for
+    /// an answer (or about itself).
+    #[error("this session may not answer for others")]
+    NotTrusted,
+    /// "Was this you?" was already answered for that session.
+    #[error("already answered")]
+    AlreadyAnswered,
     /// The account behind a session no longer exists.
     #[error("user not found")]
     UserNotFound,

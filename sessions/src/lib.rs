@@ -8,7 +8,8 @@
 //!
 //! Each product concept is one module with its own `impl SessionStore` block:
 //! accounts (register, change password), login (verify, start a session),
-//! authentication, activity, history, ending sessions and retention.
+//! authentication, activity, history, ending sessions, review ("Was this
+//! you?" and names) and retention.
 
 mod accounts;
 mod activity;
@@ -32,6 +33,7 @@ mod model;
 mod per_thread;
 mod reauth;
 mod retention;
+mod review;
 pub mod secret;
 mod sessions_page;
 mod store;
@@ -44,7 +46,10 @@ pub use error::{StartupError, StoreError};
 pub use events::{SessionEvent, UserEvents};
 pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
-pub use model::{CurrentSession, DeviceType, EndReason, RequestFacts, SessionView, User};
+pub use model::{
+    Answer, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView, User,
+};
+pub use review::{MAX_NAME_CHARS, normalize_name};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
 pub use sessions_page::SessionsPage;
 pub use store::{Background, SessionStore};

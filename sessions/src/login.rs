@@ -4,9 +4,10 @@ use crate::accounts::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, limited, username_
 use crate::activity::immediate;
 use crate::agent::truncate_user_agent;
 use crate::client_ip::canonical;
-use crate::entity::{session, user};
+use crate::entity::{session, session_place, user};
 use crate::events::SessionEvent;
 use crate::model::{RequestFacts, SessionView, User};
+use crate::review::marks;
 use crate::secret::{PasswordHash, SessionToken, new_public_id};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
@@ -171,6 +172,12 @@ impl SessionStore {
         if verified.is_some_and(|v| *v != owner.password_hash) {
             return Err(StoreError::InvalidCredentials);
         }
+        let device = (
+            info.device_type,
+            info.platform.as_str(),
+            info.browser_name.as_str(),
+        );
+        let marks = marks(&txn, user_id, device, country.as_deref()).await?;
         let row = session::ActiveModel {
             public_id: Set(new_public_id()),
             token_hash: Set(token.digest()),
@@ -185,8 +192,14 @@ impl SessionStore {
             login_ip: Set(ip.to_string()),
             login_country_code: Set(country.clone()),
             last_ip: Set(ip.to_string()),
-            last_country_code: Set(country),
+            last_country_code: Set(country.clone()),
             pages_visited: Set(0),
+            new_device: Set(marks.new_device),
+            new_location: Set(marks.new_location),
+            location_changed: Set(false),
+            answer: Set(None),
+            name: Set(None),
+            place_count: Set(1),
             ended_at: Set(None),
             end_reason: Set(None),
             authenticated_at: Set(Some(now)),
@@ -194,9 +207,19 @@ impl SessionStore {
         }
         .insert(&txn)
         .await?;
+        session_place::ActiveModel {
+            session_id: Set(row.id),
+            ip: Set(ip.to_string()),
+            country_code: Set(country),
+            first_seen_at: Set(now),
+            last_seen_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
         txn.commit().await?;
         let view = SessionView::from(&row);
-        tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, "session started");
+        tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, new_device = marks.new_device, new_location = marks.new_location, "session started");
         self.publish(SessionEvent::Started {
             user_id,
             session_id: view.id.clone(),

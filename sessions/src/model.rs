@@ -80,6 +80,31 @@ pub enum EndReason {
     PasswordChanged,
 }
 
+/// The owner's answer to "Was this you?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Answer {
+    /// "Yes, it was me".
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    /// "No — sign it out".
+    #[sea_orm(string_value = "denied")]
+    Denied,
+}
+
+/// A place a session was used from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The client IP.
+    pub ip: String,
+    /// Where it is.
+    pub location: Location,
+    /// First request from it.
+    pub first_seen_at: DateTime<Utc>,
+    /// Latest request from it.
+    pub last_seen_at: DateTime<Utc>,
+}
+
 /// One session as the dashboard shows it: no token, no hash, no row id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
@@ -116,12 +141,42 @@ pub struct SessionView {
     /// When the session last proved the password (login or
     /// re-authentication), if known.
     pub authenticated_at: Option<DateTime<Utc>>,
+    /// At login, a device the account had never used.
+    pub new_device: bool,
+    /// At login, a country the account had never signed in from.
+    pub new_location: bool,
+    /// Used later from another country than at login.
+    pub location_changed: bool,
+    /// The owner's answer to "Was this you?", if any.
+    pub answer: Option<Answer>,
+    /// A name the owner gave it.
+    pub name: Option<String>,
+    /// How many places (IPs) it was used from (the 20 latest are kept).
+    pub place_count: u32,
 }
 
 impl SessionView {
+    /// Whether "Was this you?" is waiting for an answer about it: marked
+    /// new or moved, not answered, still active.
+    pub fn needs_review(&self) -> bool {
+        self.is_active()
+            && self.answer.is_none()
+            && (self.new_device || self.new_location || self.location_changed)
+    }
+
     /// Whether the session is still active.
     pub fn is_active(&self) -> bool {
         self.ended_at.is_none()
+    }
+
+    /// The name shown when the owner gave none: "Chrome on Windows".
+    pub fn default_name(&self) -> String {
+        format!("{} on {}", self.browser_name, self.platform)
+    }
+
+    /// The owner's name for it, or the default.
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.default_name())
     }
 
     /// "Firefox 125", or just "Firefox" without a version.

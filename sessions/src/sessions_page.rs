@@ -8,10 +8,12 @@
 use crate::Result;
 use crate::config::ms;
 use crate::entity::session;
+use crate::geo::Location;
 use crate::history::{HistoryPage, HistoryQuery};
-use crate::model::{CurrentSession, SessionView};
+use crate::model::{CurrentSession, Place, SessionView};
 use crate::store::SessionStore;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use std::collections::HashMap;
 
 /// What the sessions page shows.
 #[derive(Debug, Clone)]
@@ -24,6 +26,43 @@ pub struct SessionsPage {
     /// Terminating needs the password again: the viewer's session has not
     /// proved it within the re-authentication window.
     pub reauth_needed: bool,
+    /// The trail of each active session used from more than one place, by
+    /// public id, most recently used first.
+    pub places: HashMap<String, Vec<Place>>,
+}
+
+impl SessionsPage {
+    /// Active sessions waiting for "Was this you?" that the viewer may
+    /// answer, newest first: none when the viewer's own session waits.
+    pub fn pending_sign_ins(&self, current: &CurrentSession) -> Vec<&SessionView> {
+        let own_waits = self
+            .active
+            .iter()
+            .any(|s| s.id == current.public_id && s.needs_review());
+        if own_waits {
+            return Vec::new();
+        }
+        let mut pending: Vec<&SessionView> = self
+            .active
+            .iter()
+            .filter(|s| s.id != current.public_id && s.needs_review())
+            .collect();
+        pending.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        pending
+    }
+}
+
+#[derive(FromQueryResult)]
+struct PlaceRow {
+    public_id: String,
+    ip: String,
+    country_code: Option<String>,
+    first_seen_at: i64,
+    last_seen_at: i64,
 }
 
 /// Numbered placeholders (`$n` / `?n`), so that one may appear twice.
@@ -104,10 +143,47 @@ impl SessionStore {
             .and_then(|s| s.authenticated_at)
             .map_or(i64::MIN, crate::clock::to_ms);
         let reauth_needed = now.saturating_sub(proved_at) > ms(c.reauth_window);
+        let places = if active.iter().any(|s| s.place_count > 1) {
+            self.trails(current.user_id).await?
+        } else {
+            HashMap::new()
+        };
         Ok(SessionsPage {
             active,
             history,
             reauth_needed,
+            places,
         })
+    }
+
+    /// The trails of a user's active sessions used from several places.
+    async fn trails(&self, user_id: i64) -> Result<HashMap<String, Vec<Place>>> {
+        let backend = self.inner.db.get_database_backend();
+        let mut p = Params {
+            backend,
+            values: Vec::new(),
+        };
+        let user = p.push(user_id);
+        let sql = format!(
+            "SELECT s.public_id, p.ip, p.country_code, p.first_seen_at, p.last_seen_at \
+             FROM session_places p JOIN sessions s ON s.id = p.session_id \
+             WHERE s.user_id = {user} AND s.ended_at IS NULL AND s.place_count > 1 \
+             ORDER BY p.last_seen_at DESC, p.id DESC"
+        );
+        let statement = Statement::from_sql_and_values(backend, sql, p.values);
+        let rows = PlaceRow::find_by_statement(statement)
+            .all(&self.inner.db)
+            .await?;
+        let mut trails: HashMap<String, Vec<Place>> = HashMap::new();
+        for r in rows {
+            let location = Location::from_parts(r.ip.parse().ok(), r.country_code.as_deref());
+            trails.entry(r.public_id).or_default().push(Place {
+                ip: r.ip,
+                location,
+                first_seen_at: crate::clock::from_ms(r.first_seen_at),
+                last_seen_at: crate::clock::from_ms(r.last_seen_at),
+            });
+        }
+        Ok(trails)
     }
 }

@@ -1,19 +1,19 @@
 //! The sessions board in the browser: live refreshes from the event
 //! stream, its forms run in place, and times kept current.
-use super::{Message, go, set_busy, show, submitted, text, value};
-use crate::contract::{BoardAction, EVENTS_PATH, Page, query, sse};
+use super::live::login_page;
+use super::{Kept, Message, board_form, go, set_busy, show, text, value};
+use crate::contract::{BoardAction, Page, query};
 use crate::display::time;
 use crate::error::{AppError, ErrorKind};
 use crate::messages;
-use crate::server_fns::{account, board as api, refresh};
+use crate::server_fns::{board as api, refresh, review};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, EventSource, HtmlFormElement};
+use web_sys::{Element, HtmlFormElement};
 
 /// What the board shows: the history page and whether the "sign out
 /// everywhere" confirmation is open.
@@ -22,10 +22,6 @@ struct BoardQuery {
     before: Option<String>,
     after: Option<String>,
     confirm: bool,
-}
-
-fn login_page(key: &str) -> String {
-    format!("{}?{key}=1", Page::Login.path())
 }
 
 /// The sessions board in the browser.
@@ -72,47 +68,22 @@ impl Board {
         )
         .ok();
 
-        let Ok(source) = EventSource::new(EVENTS_PATH) else {
-            return;
-        };
-        let changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| self.refresh());
-        let _ =
-            source.add_event_listener_with_callback(sse::CHANGED, changed.as_ref().unchecked_ref());
-        let signed_out =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
-                go(&match e.data().as_string().as_deref() {
-                    Some(sse::LOGGED_OUT) => login_page(query::SIGNED_OUT),
-                    Some(sse::EXPIRED) => login_page(query::EXPIRED),
-                    _ => login_page(query::ENDED),
-                });
-            });
-        let _ = source
-            .add_event_listener_with_callback(sse::SIGNED_OUT, signed_out.as_ref().unchecked_ref());
-        // A refused stream (401) is not retried by the browser: find out why.
-        let probe = source.clone();
-        let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if probe.ready_state() == EventSource::CLOSED {
-                spawn_local(async move {
-                    if let Ok(None) = account::whoami().await {
-                        go(&login_page(query::ENDED));
-                    }
-                });
-            }
-        });
-        let _ = source.add_event_listener_with_callback("error", failed.as_ref().unchecked_ref());
-        let keep = SendWrapper::new((source, changed, signed_out, failed));
+        let stream = super::live::open(move || self.refresh());
         on_cleanup(move || {
             if let Some(t) = tick {
                 t.clear();
             }
-            keep.0.close();
-            drop(keep);
+            drop(stream);
         });
     }
 
-    /// Replaces the board with a fresh server rendering.
+    /// Replaces the board with a fresh server rendering, keeping what the
+    /// person was doing (an open fold, typed text, the focus).
     fn refresh(self) {
+        self.refresh_keeping(true);
+    }
+
+    fn refresh_keeping(self, keep: bool) {
         let q = self.query.get_value();
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
@@ -124,7 +95,11 @@ impl Board {
             match result {
                 Ok(html) => {
                     if let Some(el) = self.el.get_untracked() {
+                        let kept = keep.then(|| Kept::take(&el));
                         el.set_inner_html(&html);
+                        if let Some(kept) = kept {
+                            kept.restore(&el);
+                        }
                         self.update_times(true);
                     }
                 }
@@ -136,13 +111,7 @@ impl Board {
 
     /// The board's forms, run in place by kind.
     pub fn submit(self, ev: SubmitEvent) {
-        let Some((form, data)) = submitted(&ev) else {
-            return;
-        };
-        let action = form
-            .get_attribute("data-action")
-            .and_then(|a| BoardAction::parse(&a));
-        let Some(action) = action else {
+        let Some((form, data, action)) = board_form(&ev) else {
             return;
         };
         ev.prevent_default();
@@ -161,6 +130,25 @@ impl Board {
                     api::sign_out_everywhere(password)
                         .await
                         .map(messages::signed_out_everywhere)
+                });
+            }
+            BoardAction::ItWasMe => {
+                let id = text(&data, "id");
+                self.run(form, async move {
+                    review::confirm_sign_in(id)
+                        .await
+                        .map(|()| messages::CONFIRMED_SIGN_IN.to_owned())
+                });
+            }
+            BoardAction::NotMe => {
+                super::deny(form, &data, self.info, self.error, move || self.refresh());
+            }
+            BoardAction::Rename => {
+                let (id, name) = (text(&data, "id"), text(&data, "name"));
+                self.run(form, async move {
+                    review::rename_session(id, name)
+                        .await
+                        .map(|()| messages::RENAMED.to_owned())
                 });
             }
             BoardAction::Confirm => {
@@ -218,7 +206,8 @@ impl Board {
                 self.query.update_value(|q| q.confirm = false);
             }
             if outcome.is_ok() || reauth {
-                self.refresh();
+                // Done: the form's fold and text go; asked for the password: keep them.
+                self.refresh_keeping(outcome.is_err());
             }
             show(self.info, self.error, outcome.map(Some));
         });

@@ -3,11 +3,16 @@
 //! stream, and keeping relative and local times current.
 pub mod board;
 pub mod forms;
+mod live;
+pub mod notices;
 
-use crate::error::AppError;
+use crate::contract::{BoardAction, Page, query};
+use crate::error::{AppError, ErrorKind};
+use crate::server_fns::review;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, FormData, HtmlFormElement, SubmitEvent};
+use web_sys::{Element, FormData, HtmlElement, HtmlFormElement, HtmlInputElement, SubmitEvent};
 
 type Message = RwSignal<Option<String>>;
 
@@ -30,6 +35,43 @@ fn submitted(ev: &SubmitEvent) -> Option<(HtmlFormElement, FormData)> {
     let form = ev.target()?.dyn_into::<HtmlFormElement>().ok()?;
     let data = FormData::new_with_form(&form).ok()?;
     Some((form, data))
+}
+
+/// The board form behind a submit event (one with a `data-action`), its
+/// data and its action.
+fn board_form(ev: &SubmitEvent) -> Option<(HtmlFormElement, FormData, BoardAction)> {
+    let (form, data) = submitted(ev)?;
+    let action = form.get_attribute("data-action")?;
+    Some((form, data, BoardAction::parse(&action)?))
+}
+
+/// "No — sign it out": done, changing the password is the next step;
+/// `reauth` shows the password field when it is needed first.
+fn deny(
+    form: HtmlFormElement,
+    data: &FormData,
+    info: Message,
+    error: Message,
+    reauth: impl Fn() + 'static,
+) {
+    let (id, password) = (text(data, "id"), value(data, "password"));
+    set_busy(&form, true);
+    spawn_local(async move {
+        match review::deny_sign_in(id, password).await {
+            Ok(()) => go(&format!(
+                "{}?{}=1",
+                Page::ChangePassword.path(),
+                query::DENIED
+            )),
+            Err(e) => {
+                set_busy(&form, false);
+                if e.kind == ErrorKind::ReauthRequired {
+                    reauth();
+                }
+                show(info, error, Err(e));
+            }
+        }
+    });
 }
 
 fn value(data: &FormData, name: &str) -> Option<String> {
@@ -67,5 +109,85 @@ fn show(info: Message, error: Message, outcome: Result<Option<String>, AppError>
             info.set(None);
             error.set(Some(e.message()));
         }
+    }
+}
+
+/// What a live refresh must not take from someone using the page: open
+/// folds (rename, trail), typed text and the focus.
+#[derive(Default)]
+pub struct Kept {
+    open: Vec<String>,
+    typed: Vec<(String, String)>,
+    focused: Option<String>,
+}
+
+/// A stable name for a control across renderings: its session, its tag
+/// and its field name or class.
+fn key_of(el: &Element) -> Option<String> {
+    let owner = el.closest("[data-session-id],[data-notice]").ok()??;
+    let id = owner
+        .get_attribute("data-session-id")
+        .or_else(|| owner.get_attribute("data-notice"))?;
+    let part = el
+        .get_attribute("name")
+        .or_else(|| el.get_attribute("class"))
+        .unwrap_or_default();
+    Some(format!("{id}|{}|{part}", el.tag_name()))
+}
+
+fn each_element(root: &Element, selector: &str, mut f: impl FnMut(Element)) {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return;
+    };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            f(el);
+        }
+    }
+}
+
+const TYPED: &str = "input[type=text], input[type=password]";
+
+impl Kept {
+    /// Notes the state under `root`.
+    pub fn take(root: &Element) -> Self {
+        let mut kept = Kept::default();
+        each_element(root, "details[open]", |el| kept.open.extend(key_of(&el)));
+        each_element(root, TYPED, |el| {
+            if let Ok(input) = el.clone().dyn_into::<HtmlInputElement>()
+                && input.value() != input.default_value()
+                && let Some(key) = key_of(&el)
+            {
+                kept.typed.push((key, input.value()));
+            }
+        });
+        kept.focused = document()
+            .active_element()
+            .filter(|el| root.contains(Some(el)))
+            .and_then(|el| key_of(&el));
+        kept
+    }
+
+    /// Puts it back on the fresh rendering under `root`.
+    pub fn restore(self, root: &Element) {
+        each_element(root, "details", |el| {
+            if key_of(&el).is_some_and(|k| self.open.contains(&k)) {
+                let _ = el.set_attribute("open", "");
+            }
+        });
+        each_element(root, TYPED, |el| {
+            let key = key_of(&el);
+            if let Some((_, v)) = self.typed.iter().find(|(k, _)| Some(k) == key.as_ref())
+                && let Ok(input) = el.clone().dyn_into::<HtmlInputElement>()
+            {
+                input.set_value(v);
+            }
+            if key.is_some()
+                && key == self.focused
+                && let Ok(html) = el.dyn_into::<HtmlElement>()
+            {
+                let _ = html.focus();
+            }
+        });
     }
 }

@@ -5,6 +5,7 @@
 //! [`BoardAction`].
 use super::card::card;
 use super::history::history_table;
+use super::notice::notices;
 use super::reauth_field;
 use crate::contract::{BoardAction, Page, query};
 use crate::dashboard::Dashboard;
@@ -64,6 +65,7 @@ pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
         .map(|c| card(c, now, reauth))
         .collect_view();
     view! {
+        {notices(d.notices, reauth)}
         <div class="toolbar">
             <p class="count">{plural(others + 1, "active session", "active sessions")}</p>
             {toolbar(others, confirm, reauth)}
@@ -88,7 +90,7 @@ pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard::{HistoryRow, SessionCard};
+    use crate::dashboard::{HistoryRow, Marks, Notice, PlaceLine, SessionCard};
 
     fn card(id: &str, current: bool) -> SessionCard {
         SessionCard {
@@ -102,6 +104,12 @@ mod tests {
             created_ms: 1_000,
             pages_visited: 7,
             current,
+            name: None,
+            title: "Mobile Safari on iOS".into(),
+            default_name: "Mobile Safari on iOS".into(),
+            marks: Marks::default(),
+            place_count: 1,
+            places: Vec::new(),
         }
     }
 
@@ -120,6 +128,9 @@ mod tests {
                     created_ms: 1_000,
                     ended_ms: None,
                     status: "Active".into(),
+                    name: None,
+                    marks: Marks::default(),
+                    answer: None,
                 },
                 HistoryRow {
                     id: "old".into(),
@@ -128,6 +139,12 @@ mod tests {
                     created_ms: 500,
                     ended_ms: Some(60_500),
                     status: "Ended — terminated".into(),
+                    name: Some("Old <b>laptop</b>".into()),
+                    marks: Marks {
+                        new_device: true,
+                        ..Marks::default()
+                    },
+                    answer: Some("Denied"),
                 },
             ],
             older: Some("500.old".into()),
@@ -135,6 +152,7 @@ mod tests {
             now_ms: 1_060_000,
             dbip_attribution: false,
             reauth: false,
+            notices: Vec::new(),
         }
     }
 
@@ -203,5 +221,69 @@ mod tests {
         // Once in the Terminate form, once in the confirmation.
         assert_eq!(html.matches("name=\"password\"").count(), 2);
         assert!(html.contains("Your password"));
+    }
+
+    #[test]
+    fn notices_marks_trail_and_names() {
+        let mut d = dashboard();
+        assert!(!render(d.clone(), false).contains("Was this you?"));
+        d.notices.push(Notice {
+            id: "other".into(),
+            title: "Mobile Safari on iOS".into(),
+            device_type: "Mobile",
+            browser: "Mobile Safari 17".into(),
+            platform: "iOS".into(),
+            location: "🇸🇪 Sweden".into(),
+            ip: "89.160.20.128".into(),
+            created_ms: 1_000,
+            marks: Marks {
+                new_device: true,
+                new_location: true,
+                location_changed: false,
+            },
+        });
+        let other = &mut d.cards[1];
+        other.name = Some("Work <laptop>".into());
+        other.title = "Work <laptop>".into();
+        other.marks.location_changed = true;
+        other.place_count = 2;
+        other.places = vec![
+            PlaceLine {
+                ip: "89.160.20.128".into(),
+                location: "🇸🇪 Sweden".into(),
+                first_ms: 2_000,
+                last_ms: 3_000,
+            },
+            PlaceLine {
+                ip: "81.2.69.142".into(),
+                location: "🇬🇧 United Kingdom".into(),
+                first_ms: 1_000,
+                last_ms: 1_500,
+            },
+        ];
+        let html = render(d, false);
+        assert_eq!(html.matches("Was this you?").count(), 1);
+        assert!(html.contains(">Yes, it was me<"));
+        assert!(html.contains(">No — sign it out<"));
+        assert!(html.contains("data-action=\"it-was-me\""));
+        assert!(html.contains("data-action=\"not-me\""));
+        // Marks: the notice's two, the card's move, the history row's one.
+        assert_eq!(html.matches("data-field=\"new-device\"").count(), 2);
+        assert_eq!(html.matches("data-field=\"new-location\"").count(), 1);
+        assert_eq!(html.matches("data-field=\"location-changed\"").count(), 1);
+        assert!(html.contains("Used from 2 places"));
+        assert!(html.contains("🇬🇧 United Kingdom"));
+        // Names are text, escaped; the default where none is given.
+        assert!(html.contains("Work &lt;laptop&gt;"));
+        assert!(!html.contains("<laptop>"));
+        assert!(html.contains("Old &lt;b&gt;laptop&lt;/b&gt;"));
+        assert!(html.contains(">Mobile Safari on iOS<"));
+        assert_eq!(
+            html.matches(">Save name<").count(),
+            2,
+            "every card, own included"
+        );
+        assert!(html.contains("maxlength=\"60\""));
+        assert!(html.contains("data-field=\"answer\" class=\"answer\">Denied<"));
     }
 }

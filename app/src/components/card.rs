@@ -1,9 +1,11 @@
 //! One card per active session.
-use super::{local_time, reauth_field};
+use super::{local_time, marks, reauth_field};
 use crate::contract::BoardAction;
-use crate::dashboard::SessionCard;
+use crate::dashboard::{PlaceLine, SessionCard};
 use crate::display::time;
+use crate::messages::plural;
 use crate::server_fns::board::TerminateSession;
+use crate::server_fns::review::RenameSession;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -29,6 +31,46 @@ fn device_icon(device_type: &str) -> impl IntoView + use<> {
     }
 }
 
+/// "Used from 3 places", opening to the trail, most recent first.
+fn trail(count: u32, places: Vec<PlaceLine>) -> impl IntoView + use<> {
+    (count > 1).then(|| {
+        let items = places
+            .into_iter()
+            .map(|p| {
+                view! {
+                    <li>
+                        <span class="place-location">{p.location}</span>
+                        " · " <span class="place-ip">{p.ip}</span>
+                        " · " {local_time(p.first_ms)} " – " {local_time(p.last_ms)}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="trail" data-field="places">
+                <summary>{format!("Used from {}", plural(u64::from(count), "place", "places"))}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    })
+}
+
+/// Naming the session: a plain form, folded away.
+fn rename(id: String, name: Option<String>, placeholder: String) -> impl IntoView + use<> {
+    let field = format!("name-{id}");
+    view! {
+        <details class="rename">
+            <summary>"Rename"</summary>
+            <form action=RenameSession::PATH method="post" data-action=BoardAction::Rename.as_str()>
+                <input type="hidden" name="id" value=id/>
+                <label for=field.clone()>"Name"</label>
+                <input id=field type="text" name="name" maxlength="60" value=name placeholder=placeholder autocomplete="off"/>
+                <button type="submit" class="btn">"Save name"</button>
+            </form>
+        </details>
+    }
+}
+
 /// The card of one active session; every detail carries a `data-field`.
 pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> {
     let SessionCard {
@@ -42,9 +84,15 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
         created_ms,
         pages_visited,
         current,
+        name,
+        title,
+        default_name,
+        marks: m,
+        place_count,
+        places,
     } = card;
-    let title = format!("{browser} on {platform}");
     let label = title.clone();
+    let rename_form = rename(id.clone(), name, default_name);
     let seen_exact = time::iso(last_seen_ms);
     let terminate = (!current).then(|| {
         view! {
@@ -59,9 +107,10 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
         <article class="card" class:current=current data-session-id=id aria-label=label>
             <header>
                 {device_icon(device_type)}
-                <h3>{title}</h3>
+                <h3 data-field="name">{title}</h3>
                 {current.then(|| view! { <span class="badge">"This device"</span> })}
             </header>
+            {marks(m)}
             <dl>
                 <div><dt>"Device type"</dt><dd data-field="device-type">{device_type}</dd></div>
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
@@ -79,7 +128,11 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
                 <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
                 <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{pages_visited}</dd></div>
             </dl>
-            {terminate}
+            {trail(place_count, places)}
+            <div class="card-actions">
+                {rename_form}
+                {terminate}
+            </div>
         </article>
     }
 }

@@ -1,5 +1,5 @@
 //! The history table: recent sessions, active and ended.
-use super::local_time;
+use super::{local_time, marks};
 use crate::dashboard::HistoryRow;
 use crate::display::time;
 use leptos::prelude::*;
@@ -12,16 +12,26 @@ fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
         created_ms,
         ended_ms,
         status,
+        name,
+        marks: m,
+        answer,
     } = row;
     let active = ended_ms.is_none();
     let duration = time::duration(ended_ms.unwrap_or(now) - created_ms);
     view! {
         <tr data-session-id=id>
-            <td>{device_and_browser}</td>
+            <td>
+                {name.map(|n| view! { <strong class="history-name" data-field="name">{n}</strong> " · " })}
+                {device_and_browser}
+                {marks(m)}
+            </td>
             <td>{location}</td>
             <td>{local_time(created_ms)}</td>
             <td data-since=active.then_some(created_ms)>{duration}</td>
-            <td><span class="status" class:active=active>{status}</span></td>
+            <td>
+                <span class="status" class:active=active>{status}</span>
+                {answer.map(|a| view! { " " <span class="answer" data-field="answer">{a}</span> })}
+            </td>
         </tr>
     }
 }

@@ -12,6 +12,8 @@ mod field;
 mod history;
 #[cfg(feature = "ssr")]
 mod nav;
+#[cfg(feature = "ssr")]
+pub mod notice;
 
 pub use alerts::Alerts;
 #[cfg(feature = "ssr")]
@@ -44,4 +46,19 @@ fn reauth_field(reauth: bool) -> impl IntoView + use<> {
 fn local_time(ms: i64) -> impl IntoView + use<> {
     let exact = time::iso(ms);
     view! { <time datetime=exact.clone() title=exact data-local=ms>{time::utc_minutes(ms)}</time> }
+}
+
+/// The marks the store gave a session, each with its `data-field`.
+#[cfg(feature = "ssr")]
+fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
+    let any = m.new_device || m.new_location || m.location_changed;
+    any.then(|| {
+        view! {
+            <ul class="marks">
+                {m.new_device.then(|| view! { <li class="mark" data-field="new-device">"New device"</li> })}
+                {m.new_location.then(|| view! { <li class="mark" data-field="new-location">"New location"</li> })}
+                {m.location_changed.then(|| view! { <li class="mark mark-alert" data-field="location-changed">"Location changed"</li> })}
+            </ul>
+        }
+    })
 }

@@ -1,8 +1,9 @@
 //! Change password.
 use super::{query, url_error};
 use crate::components::Field;
+use crate::components::notice::notices;
 use crate::contract::{AccountForm, Page, query as keys};
-use crate::islands::FormIsland;
+use crate::islands::{FormIsland, NoticeIsland};
 use crate::messages;
 use crate::server_fns::account::ChangePassword as ChangePasswordFn;
 use leptos::prelude::*;
@@ -11,12 +12,17 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn ChangePassword() -> impl IntoView {
     let q = query();
-    let info = q.get(keys::CHANGED).map(|_| {
-        let n = q.get(keys::SIGNED_OUT).and_then(|n| n.parse().ok());
-        messages::password_changed(n.unwrap_or(0))
-    });
+    let info = if q.get(keys::DENIED).is_some() {
+        Some(messages::DENIED_SIGN_IN.to_owned())
+    } else {
+        q.get(keys::CHANGED).map(|_| {
+            let n = q.get(keys::SIGNED_OUT).and_then(|n| n.parse().ok());
+            messages::password_changed(n.unwrap_or(0))
+        })
+    };
     view! {
         <section class="page narrow">
+            <PendingSignIns/>
             <h1>"Change password"</h1>
             <FormIsland form=AccountForm::ChangePassword info error=url_error(&q)>
                 <form action=ChangePasswordFn::PATH method="post">
@@ -33,4 +39,26 @@ pub fn ChangePassword() -> impl IntoView {
             <p><a href=Page::Sessions.path()>"Back to your sessions"</a></p>
         </section>
     }
+}
+
+/// "Was this you?" notices, live: on every signed-in page but the
+/// sessions page, whose board shows them.
+#[component]
+pub fn PendingSignIns() -> impl IntoView {
+    let store = use_context::<sessions::SessionStore>();
+    let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
+    let load = move || {
+        let (store, current) = (store.clone(), current.clone());
+        Suspend::new(async move {
+            let (Some(store), Some(current)) = (store, current) else {
+                return None;
+            };
+            // A failed read leaves the page usable; the next change retries.
+            let (list, reauth) = crate::dashboard::notices(&store, &current)
+                .await
+                .unwrap_or_default();
+            Some(view! { <NoticeIsland>{notices(list, reauth)}</NoticeIsland> })
+        })
+    };
+    view! { <Suspense fallback=|| ()>{load}</Suspense> }
 }

@@ -14,6 +14,10 @@ pub fn Sessions() -> impl IntoView {
     let confirm = q.get(keys::CONFIRM).as_deref() == Some(keys::CONFIRM_EVERYWHERE);
     let info = if q.get(keys::TERMINATED).is_some() {
         Some(messages::TERMINATED.to_owned())
+    } else if q.get(keys::CONFIRMED).is_some() {
+        Some(messages::CONFIRMED_SIGN_IN.to_owned())
+    } else if q.get(keys::RENAMED).is_some() {
+        Some(messages::RENAMED.to_owned())
     } else {
         q.get(keys::SIGNED_OUT)
             .and_then(|n| n.parse().ok())

@@ -8,3 +8,4 @@ pub mod board;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
 pub mod refresh;
+pub mod review;

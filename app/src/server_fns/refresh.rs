@@ -1,5 +1,5 @@
-//! The sessions board's live refreshes: the board rendered like the page
-//! renders it.
+//! Live refreshes: the sessions board and the "Was this you?" notices,
+//! rendered like the pages render them.
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -19,4 +19,17 @@ pub async fn board_html(
         .await
         .map_err(fail)?;
     Ok(crate::components::board::board(dashboard, confirm).to_html())
+}
+
+/// The "Was this you?" notices as HTML, rendered like the pages render
+/// them: what the notice island shows after a live update.
+#[server(endpoint = "notices", input = GetUrl)]
+pub async fn notices_html() -> Result<String, AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    let notices = crate::dashboard::notices(&store, &current)
+        .await
+        .map_err(fail)?;
+    Ok(crate::components::notice::notices(notices.0, notices.1).to_html())
 }

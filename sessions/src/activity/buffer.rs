@@ -3,6 +3,17 @@
 use crate::per_thread::{Map, PerThread};
 use std::net::IpAddr;
 
+/// Places kept per session between flushes (and in the trail).
+pub(crate) const MAX_PLACES: usize = 20;
+
+/// One address a session was used from since the last flush.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub ip: IpAddr,
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
 /// What one session did since the last flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pending {
@@ -10,7 +21,26 @@ pub(crate) struct Pending {
     pub public_id: String,
     pub pages: i64,
     pub last_seen_ms: i64,
+    /// The address of the latest request.
     pub ip: IpAddr,
+    /// Every address, the most recently used [`MAX_PLACES`].
+    pub places: Vec<Seen>,
+}
+
+/// Adds a sighting of `seen.ip` to `places`, dropping the least recently
+/// used address beyond [`MAX_PLACES`]. Usually one address: a short scan.
+fn add_place(places: &mut Vec<Seen>, seen: Seen) {
+    if let Some(p) = places.iter_mut().find(|p| p.ip == seen.ip) {
+        p.first_ms = p.first_ms.min(seen.first_ms);
+        p.last_ms = p.last_ms.max(seen.last_ms);
+        return;
+    }
+    places.push(seen);
+    if places.len() > MAX_PLACES
+        && let Some((oldest, _)) = places.iter().enumerate().min_by_key(|(_, p)| p.last_ms)
+    {
+        places.swap_remove(oldest);
+    }
 }
 
 /// A batch of pending activity by row id.
@@ -27,6 +57,9 @@ fn merge(into: &mut Batch, row_id: i64, old: Pending) {
             if old.last_seen_ms > newer.last_seen_ms {
                 newer.last_seen_ms = old.last_seen_ms;
                 newer.ip = old.ip;
+            }
+            for seen in old.places {
+                add_place(&mut newer.places, seen);
             }
         }
         None => {
@@ -52,12 +85,19 @@ impl ActivityBuffer {
             pages: 0,
             last_seen_ms: at_ms,
             ip,
+            places: Vec::new(),
         });
         entry.pages += i64::from(page);
         if at_ms >= entry.last_seen_ms {
             entry.last_seen_ms = at_ms;
             entry.ip = ip;
         }
+        let seen = Seen {
+            ip,
+            first_ms: at_ms,
+            last_ms: at_ms,
+        };
+        add_place(&mut entry.places, seen);
     }
 
     /// Everything pending, leaving the buffer empty.
@@ -160,5 +200,35 @@ mod tests {
         buf.record(2, 9, "q", 500, ip("7.7.7.7"), true);
         buf.discard(2);
         assert_eq!(buf.0.len(), 0);
+    }
+
+    #[test]
+    fn places_keep_first_and_last_sighting_and_stay_bounded() {
+        let buf = ActivityBuffer::default();
+        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true);
+        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true);
+        buf.record(1, 9, "p", 300, ip("1.1.1.1"), true);
+        std::thread::scope(|s| {
+            s.spawn(|| buf.record(1, 9, "p", 50, ip("1.1.1.1"), false));
+        });
+        let p = buf.peek(1).unwrap();
+        let one = p.places.iter().find(|s| s.ip == ip("1.1.1.1")).unwrap();
+        assert_eq!((one.first_ms, one.last_ms), (50, 300));
+        assert_eq!(p.places.len(), 2);
+        for i in 0..30u8 {
+            buf.record(
+                1,
+                9,
+                "p",
+                1_000 + i64::from(i),
+                ip(&format!("10.0.0.{i}")),
+                false,
+            );
+        }
+        let p = buf.take().remove(&1).unwrap();
+        assert_eq!(p.places.len(), MAX_PLACES);
+        // The most recent ones are kept.
+        assert!(p.places.iter().any(|s| s.ip == ip("10.0.0.29")));
+        assert!(!p.places.iter().any(|s| s.ip == ip("1.1.1.1")));
     }
 }

@@ -1,8 +1,10 @@
 //! Activity: last activity, last IP and pages visited, accumulated in
 //! memory on every request a person makes and written at most once per
 //! flush interval, only ever to active rows (a write never resurrects an
-//! ended session), as one statement per batch.
+//! ended session), as one statement per batch; the location trail
+//! ([`places`]) goes with it.
 pub(crate) mod buffer;
+mod places;
 
 pub(crate) use buffer::Batch;
 
@@ -35,11 +37,16 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 /// What a flush wrote to one row.
 #[derive(Debug, FromQueryResult)]
 pub(crate) struct Written {
+    pub id: i64,
     pub user_id: i64,
     pub public_id: String,
     pub last_seen_at: i64,
     pub pages_visited: i64,
+    pub login_country_code: Option<String>,
 }
+
+/// What a flush wrote: the rows, and the sessions whose trail grew.
+pub(crate) type Flushed = (Vec<Written>, Vec<places::Moved>);
 
 /// One statement for many rows, on both databases: each session gets
 /// `pages_visited + n`, the later `last_seen_at`, and the IP (and its
@@ -70,7 +77,7 @@ fn batch_update_sql(backend: DbBackend, rows: usize) -> String {
            last_seen_at = CASE WHEN v.v_seen > sessions.last_seen_at \
              THEN v.v_seen ELSE sessions.last_seen_at END \
          FROM v WHERE sessions.id = v.v_id AND sessions.ended_at IS NULL \
-         RETURNING user_id, public_id, last_seen_at, pages_visited",
+         RETURNING id, user_id, public_id, last_seen_at, pages_visited, login_country_code",
         values.join(", ")
     )
 }
@@ -104,7 +111,7 @@ impl SessionStore {
     }
 
     async fn flush_with(&self, row_by_row: bool) -> Result<usize> {
-        let written = {
+        let (written, moved) = {
             let _flushing = self.inner.flush_lock.write().await;
             let batch = self.inner.activity.take();
             if batch.is_empty() {
@@ -128,11 +135,17 @@ impl SessionStore {
                 pages_visited: row.pages_visited,
             });
         }
+        for m in moved {
+            self.publish(SessionEvent::Updated {
+                user_id: m.user_id,
+                session_id: m.public_id,
+            });
+        }
         Ok(written.len())
     }
 
     /// Writes `batch` (see [`batch_update_sql`]).
-    pub(crate) async fn write_activity(&self, batch: &Batch) -> Result<Vec<Written>> {
+    pub(crate) async fn write_activity(&self, batch: &Batch) -> Result<Flushed> {
         let backend = self.inner.db.get_database_backend();
         let rows: Vec<_> = batch.iter().collect();
         let txn = self.inner.db.begin_with_options(immediate()).await?;
@@ -150,11 +163,12 @@ impl SessionStore {
             let statement = Statement::from_sql_and_values(backend, sql, values);
             written.extend(Written::find_by_statement(statement).all(&txn).await?);
         }
+        let moved = self.write_places(&txn, batch, &written).await?;
         txn.commit().await?;
-        Ok(written)
+        Ok((written, moved))
     }
 
-    async fn write_activity_row_by_row(&self, batch: &Batch) -> Result<Vec<Written>> {
+    async fn write_activity_row_by_row(&self, batch: &Batch) -> Result<Flushed> {
         let txn = self.inner.db.begin_with_options(immediate()).await?;
         let mut written = Vec::with_capacity(batch.len());
         for (row_id, p) in batch {
@@ -182,13 +196,16 @@ impl SessionStore {
                 .exec_with_returning(&txn)
                 .await?;
             written.extend(rows.into_iter().map(|r| Written {
+                id: r.id,
                 user_id: r.user_id,
                 public_id: r.public_id,
                 last_seen_at: r.last_seen_at,
                 pages_visited: r.pages_visited,
+                login_country_code: r.login_country_code,
             }));
         }
+        let moved = self.write_places(&txn, batch, &written).await?;
         txn.commit().await?;
-        Ok(written)
+        Ok((written, moved))
     }
 }

@@ -1,4 +1,5 @@
 //! SeaORM entities, one per table; they match the `migrations` crate.
 //! Timestamps are milliseconds since the Unix epoch (UTC).
 pub mod session;
+pub mod session_place;
 pub mod user;

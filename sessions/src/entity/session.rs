@@ -1,7 +1,7 @@
 //! A login: active while `ended_at` is null.
 use crate::clock::from_ms;
 use crate::geo::Location;
-use crate::model::{DeviceType, EndReason, SessionView};
+use crate::model::{Answer, DeviceType, EndReason, SessionView};
 use crate::secret::TokenDigest;
 use sea_orm::entity::prelude::*;
 use std::net::IpAddr;
@@ -52,6 +52,18 @@ pub struct Model {
     /// When the session last proved the password (login or
     /// re-authentication); null counts as never.
     pub authenticated_at: Option<i64>,
+    /// At login, a device the account had never used.
+    pub new_device: bool,
+    /// At login, a country the account had never signed in from.
+    pub new_location: bool,
+    /// Used later from another country than at login.
+    pub location_changed: bool,
+    /// The owner's answer to "Was this you?".
+    pub answer: Option<Answer>,
+    /// A name the owner gave it.
+    pub name: Option<String>,
+    /// Distinct places (IPs) it was used from, at most 20 kept.
+    pub place_count: i32,
 }
 
 /// Relations of `sessions`.
@@ -65,6 +77,15 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     User,
+    /// Where it was used from.
+    #[sea_orm(has_many = "super::session_place::Entity")]
+    Places,
+}
+
+impl Related<super::session_place::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Places.def()
+    }
 }
 
 impl Related<super::user::Entity> for Entity {
@@ -98,6 +119,12 @@ impl From<&Model> for SessionView {
             ended_at: m.ended_at.map(from_ms),
             end_reason: m.end_reason,
             authenticated_at: m.authenticated_at.map(from_ms),
+            new_device: m.new_device,
+            new_location: m.new_location,
+            location_changed: m.location_changed,
+            answer: m.answer,
+            name: m.name.clone(),
+            place_count: m.place_count.max(1) as u32,
         }
     }
 }

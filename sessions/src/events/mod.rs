@@ -39,6 +39,13 @@ pub enum SessionEvent {
         /// New page count.
         pages_visited: i64,
     },
+    /// A session's marks, answer, name or places changed.
+    Updated {
+        /// Owner.
+        user_id: i64,
+        /// Public id.
+        session_id: String,
+    },
     /// The account's password changed.
     PasswordChanged {
         /// Owner.
@@ -58,6 +65,7 @@ impl SessionEvent {
             Self::Started { user_id, .. }
             | Self::Ended { user_id, .. }
             | Self::Activity { user_id, .. }
+            | Self::Updated { user_id, .. }
             | Self::PasswordChanged { user_id }
             | Self::Resync { user_id } => *user_id,
         }

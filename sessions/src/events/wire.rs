@@ -38,6 +38,7 @@ enum Kind {
     Started,
     Ended,
     Activity,
+    Updated,
     PasswordChanged,
 }
 
@@ -73,6 +74,10 @@ pub(crate) fn encode(server: &str, event: &SessionEvent) -> Option<String> {
             w.t = Some(to_ms(*last_seen_at));
             w.p = Some(*pages_visited);
         }
+        SessionEvent::Updated { session_id, .. } => {
+            w.k = Kind::Updated;
+            w.i = Some(session_id.clone());
+        }
         SessionEvent::PasswordChanged { .. } => w.k = Kind::PasswordChanged,
         SessionEvent::Resync { .. } => return None,
     }
@@ -100,6 +105,10 @@ pub(crate) fn decode(payload: &str) -> Option<(String, SessionEvent)> {
             last_seen_at: from_ms(w.t?),
             pages_visited: w.p?,
         },
+        Kind::Updated => SessionEvent::Updated {
+            user_id,
+            session_id: w.i?,
+        },
         Kind::PasswordChanged => SessionEvent::PasswordChanged { user_id },
     };
     Some((w.s, event))
@@ -126,6 +135,10 @@ mod tests {
                 session_id: "abc".into(),
                 last_seen_at: from_ms(1_790_000_000_123),
                 pages_visited: 12,
+            },
+            SessionEvent::Updated {
+                user_id: 7,
+                session_id: "abc".into(),
             },
             SessionEvent::PasswordChanged { user_id: 7 },
         ];

@@ -24,8 +24,8 @@ async fn last_country_code_migration_goes_both_ways(b: Backend) {
             .as_deref(),
         Some("GB")
     );
-    // Back to before the rename (and the migration after it).
-    Migrator::down(&t.db, Some(2)).await.unwrap();
+    // Back to before the rename (and the migrations after it).
+    Migrator::down(&t.db, Some(3)).await.unwrap();
     assert_eq!(
         country_of(&t, "country_code").await.unwrap().as_deref(),
         Some("GB")
@@ -42,4 +42,52 @@ async fn last_country_code_migration_goes_both_ways(b: Backend) {
     t.teardown().await;
 }
 
-on_both_backends!(last_country_code_migration_goes_both_ways);
+/// "Was this you?" goes down (its table and columns gone) and up again,
+/// every session starting its trail where it is.
+async fn was_this_you_migration_goes_both_ways(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let (_, first) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
+    let first_row = row_of(&t, &first.public_id).await.id;
+    Migrator::down(&t.db, Some(1)).await.unwrap();
+    let backend = t.db.get_database_backend();
+    let gone =
+        t.db.query_one_raw(Statement::from_string(
+            backend,
+            "SELECT new_device FROM sessions",
+        ))
+        .await;
+    assert!(gone.is_err());
+    assert!(
+        t.db.query_one_raw(Statement::from_string(
+            backend,
+            "SELECT * FROM session_places"
+        ))
+        .await
+        .is_err()
+    );
+    Migrator::up(&t.db, None).await.unwrap();
+    let row =
+        t.db.query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT COUNT(*) AS n, MIN(country_code) AS c FROM session_places \
+                 WHERE session_id = {}",
+                first_row
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
+    assert_eq!(row.try_get::<String>("", "c").unwrap(), "GB");
+    // Back up, nothing is marked: old sessions are not news.
+    assert!(!row_of(&t, &first.public_id).await.new_device);
+    t.teardown().await;
+}
+
+on_both_backends!(
+    last_country_code_migration_goes_both_ways,
+    was_this_you_migration_goes_both_ways
+);
