@@ -17,6 +17,10 @@ const nginxPrefix = process.env.E2E_NGINX_PREFIX;
 export const SEVERAL_SERVERS = Boolean(pgUrl && nginxPrefix);
 const root = path.resolve(__dirname, "..");
 const dbDir = process.env.E2E_DB_DIR ?? path.join(root, ".tmp");
+/** Where the SMTP sink (end2end/smtp-sink.py, aiosmtpd) writes what it receives. */
+export const MAIL_DIR = path.join(dbDir, "mail");
+const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
+const smtpPython = process.env.E2E_SMTP_PYTHON ?? path.join(root, "tools/smtp-venv/bin/python");
 export const LOG_FILE = process.env.E2E_LOG_FILE ?? path.join(dbDir, "e2e-server.log");
 fs.mkdirSync(dbDir, { recursive: true });
 
@@ -59,6 +63,17 @@ function behindNginx(n: number) {
   });
 }
 
+const smtpSink = {
+  command: `exec "${smtpPython}" smtp-sink.py`,
+  cwd: __dirname,
+  port: SMTP_PORT,
+  timeout: 30_000,
+  reuseExistingServer: false,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: { E2E_MAIL_DIR: MAIL_DIR, E2E_SMTP_PORT: String(SMTP_PORT) },
+};
+
 const nginx = {
   command: `exec /usr/sbin/nginx -e stderr -p "${nginxPrefix}" -c "${nginxPrefix}/nginx.conf" -g "daemon off; pid ${nginxPrefix}/nginx.pid;"`,
   url: `${NGINX_URL}/livez`,
@@ -94,7 +109,12 @@ export default defineConfig({
     },
   },
   webServer: [
-    server(PORT, "e2e", {}),
+    smtpSink,
+    server(PORT, "e2e", {
+      SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: "Sessionboard <sessionboard@example.org>",
+      MAIL_POLL_INTERVAL: "1s",
+    }),
     server(PORT + 1, "short", {
       SESSION_IDLE_TIMEOUT: "20s",
       REAUTH_WINDOW: "3s",

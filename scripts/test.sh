@@ -18,6 +18,12 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nginx-light >/dev/null \
     || die "could not install nginx with apt-get"
 fi
+if [ ! -x tools/smtp-venv/bin/aiosmtpd ]; then
+  step "Installing aiosmtpd (the SMTP server the email tests send to) into tools/smtp-venv"
+  python3 -m venv tools/smtp-venv || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+  tools/smtp-venv/bin/pip install -q --disable-pip-version-check aiosmtpd \
+    || die "could not install aiosmtpd from PyPI"
+fi
 if [ ! -d end2end/node_modules/@playwright/test ]; then
   step "Installing Playwright (npm, no browser download)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -35,6 +35,8 @@ pub enum Access {
     SignedOut,
     /// Only signed-in visitors; others go to the login page.
     SignedIn,
+    /// Everyone (a link from an email works signed in or not).
+    Anyone,
 }
 
 /// The pages, the one route table: the Leptos router matches these, the
@@ -47,16 +49,20 @@ pub enum Page {
     Register,
     Sessions,
     ChangePassword,
+    Email,
+    VerifyEmail,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 5] = [
+    pub const ALL: [Page; 7] = [
         Page::Home,
         Page::Login,
         Page::Register,
         Page::Sessions,
         Page::ChangePassword,
+        Page::Email,
+        Page::VerifyEmail,
     ];
 
     /// The page's path.
@@ -67,6 +73,8 @@ impl Page {
             Page::Register => "/register",
             Page::Sessions => "/sessions",
             Page::ChangePassword => "/account/password",
+            Page::Email => "/account/email",
+            Page::VerifyEmail => "/account/email/verify",
         }
     }
 
@@ -75,7 +83,8 @@ impl Page {
         match self {
             Page::Home => Access::Home,
             Page::Login | Page::Register => Access::SignedOut,
-            Page::Sessions | Page::ChangePassword => Access::SignedIn,
+            Page::Sessions | Page::ChangePassword | Page::Email => Access::SignedIn,
+            Page::VerifyEmail => Access::Anyone,
         }
     }
 
@@ -141,6 +150,14 @@ pub mod query {
     pub const DENIED: &str = "denied";
     /// `/sessions?renamed=1`.
     pub const RENAMED: &str = "renamed";
+    /// `/account/email?sent=1`: the verification link is on its way.
+    pub const SENT: &str = "sent";
+    /// `/account/email?removed=1`.
+    pub const REMOVED: &str = "removed";
+    /// `/account/email/verify?token=…`: the link in the email.
+    pub const TOKEN: &str = "token";
+    /// `/account/email/verify?verified=1`.
+    pub const VERIFIED: &str = "verified";
     /// History paging cursors.
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";
@@ -233,6 +250,10 @@ mod tests {
         assert_eq!(Page::Sessions.redirect(true), None);
         assert_eq!(Page::Login.redirect(true), Some(Page::Sessions));
         assert_eq!(Page::Register.redirect(false), None);
+        assert_eq!(Page::VerifyEmail.redirect(false), None);
+        assert_eq!(Page::VerifyEmail.redirect(true), None);
+        assert_eq!(Page::Email.redirect(false), Some(Page::Login));
+        assert!(Page::Email.test("/account/email/verify").is_none());
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub enum ErrorKind {
     NotTrusted,
     /// "Was this you?" was answered already.
     AlreadyAnswered,
+    /// Email is not set up on this server.
+    MailDisabled,
+    InvalidEmail,
+    /// A verification link that is unknown, used, expired or stale.
+    InvalidToken,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -61,7 +66,10 @@ impl ErrorKind {
             | Self::WrongPassword
             | Self::InvalidCursor
             | Self::InvalidName
+            | Self::InvalidEmail
+            | Self::InvalidToken
             | Self::Request => 400,
+            Self::MailDisabled => 501,
         }
     }
 
@@ -82,6 +90,9 @@ impl ErrorKind {
             Self::InvalidName => m::INVALID_NAME,
             Self::NotTrusted => m::NOT_TRUSTED,
             Self::AlreadyAnswered => m::ALREADY_ANSWERED,
+            Self::MailDisabled => m::MAIL_DISABLED,
+            Self::InvalidEmail => m::INVALID_EMAIL,
+            Self::InvalidToken => m::INVALID_TOKEN,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -197,7 +208,10 @@ impl From<sessions::StoreError> for AppError {
             S::InvalidName => ErrorKind::InvalidName,
             S::NotTrusted => ErrorKind::NotTrusted,
             S::AlreadyAnswered => ErrorKind::AlreadyAnswered,
-            S::Database(_) | S::PasswordHashing => {
+            S::MailDisabled => ErrorKind::MailDisabled,
+            S::InvalidEmail => ErrorKind::InvalidEmail,
+            S::InvalidToken => ErrorKind::InvalidToken,
+            S::Database(_) | S::PasswordHashing | S::Mail(_) => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable
             }

@@ -76,7 +76,9 @@ mod ssr {
                         <Route path=Page::Login view=pages::Login ssr=ssr.clone()/>
                         <Route path=Page::Register view=pages::Register ssr=ssr.clone()/>
                         <Route path=Page::Sessions view=pages::Sessions ssr=ssr.clone()/>
-                        <Route path=Page::ChangePassword view=pages::ChangePassword ssr/>
+                        <Route path=Page::ChangePassword view=pages::ChangePassword ssr=ssr.clone()/>
+                        <Route path=Page::Email view=pages::Email ssr=ssr.clone()/>
+                        <Route path=Page::VerifyEmail view=pages::VerifyEmail ssr/>
                     </Routes>
                 </main>
             </Router>

@@ -20,6 +20,14 @@ pub const ALREADY_ANSWERED: &str = "That sign-in was already answered.";
 pub const CONFIRMED_SIGN_IN: &str = "Thanks. That sign-in is marked as yours.";
 pub const DENIED_SIGN_IN: &str = "That session is signed out. If it was not you, change your password now (and keep \"Also sign out all other devices\" ticked).";
 pub const RENAMED: &str = "Name saved.";
+pub const MAIL_DISABLED: &str =
+    "Email alerts are not set up on this server (its operator sets SMTP_URL and MAIL_FROM).";
+pub const INVALID_EMAIL: &str = "That is not an email address we can send to.";
+pub const INVALID_TOKEN: &str = "This link is not valid: it was used already, it expired, or the address changed since. Ask for a new one.";
+pub const VERIFICATION_SENT: &str =
+    "We sent a link to that address. Open it to start getting alerts there.";
+pub const EMAIL_REMOVED: &str = "Email address removed. No more alerts will be sent.";
+pub const EMAIL_VERIFIED: &str = "Email address verified. New sign-ins will be announced there.";
 pub const UNAVAILABLE: &str = "The session database is unavailable. Please try again.";
 pub const REQUEST_FAILED: &str = "The request could not be completed. Please try again.";
 pub const UNREACHABLE: &str = "Could not reach the server. Check your connection and try again.";

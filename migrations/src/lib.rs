@@ -2,10 +2,12 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261127_000001_users_and_sessions;
 mod m20261128_000001_last_country_code;
 mod m20261128_000002_session_authenticated_at;
 mod m20261128_000003_was_this_you;
+mod m20261128_000004_email_alerts;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -18,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_last_country_code::Migration),
             Box::new(m20261128_000002_session_authenticated_at::Migration),
             Box::new(m20261128_000003_was_this_you::Migration),
+            Box::new(m20261128_000004_email_alerts::Migration),
         ]
     }
 }

@@ -8,7 +8,6 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // One column per statement: SQLite adds one at a time.
         let columns = [
             boolean(Sessions::NewDevice).default(false).to_owned(),
             boolean(Sessions::NewLocation).default(false).to_owned(),
@@ -17,16 +16,7 @@ impl MigrationTrait for Migration {
             string_len_null(Sessions::Name, 240),
             integer(Sessions::PlaceCount).default(1).to_owned(),
         ];
-        for column in columns {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Sessions::Table)
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
+        crate::columns::add(manager, Sessions::Table, columns).await?;
         manager
             .create_table(
                 Table::create()
@@ -72,28 +62,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [
+        let columns = [
             Sessions::NewDevice,
             Sessions::NewLocation,
             Sessions::LocationChanged,
             Sessions::Answer,
             Sessions::Name,
             Sessions::PlaceCount,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Sessions::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        ];
+        crate::columns::drop(manager, Sessions::Table, columns).await
     }
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Sessions {
     Table,
     Id,

@@ -2,7 +2,7 @@
 use crate::StartError;
 use clap::Parser;
 use sessions::client_ip::ProxyHeader;
-use sessions::{HashingConfig, StoreConfig, StreamLimits, ThrottleConfig};
+use sessions::{HashingConfig, MailConfig, StoreConfig, StreamLimits, ThrottleConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -112,6 +112,27 @@ pub struct Config {
     #[arg(long, env = "PROXY_HEADER", default_value = "x-forwarded-for")]
     pub proxy_header: ProxyHeader,
 
+    /// SMTP server for email alerts, e.g. smtps://user:pass@mail.example.com or
+    /// smtp://mail.example.com:587?tls=required (unset: no email).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of email alerts, e.g. "Sessionboard <no-reply@example.com>".
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// At most one new-sign-in email per account and device within this.
+    #[arg(long, env = "MAIL_ALERT_WINDOW", default_value = "1h", value_parser = duration)]
+    pub mail_alert_window: Duration,
+
+    /// How long an email verification link works.
+    #[arg(long, env = "EMAIL_VERIFY_TTL", default_value = "24h", value_parser = duration)]
+    pub email_verify_ttl: Duration,
+
+    /// How often the mail queue is looked at for retries and other servers' mail.
+    #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "10s", value_parser = duration)]
+    pub mail_poll_interval: Duration,
+
     /// Log format: text, or json (one object per line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -179,6 +200,12 @@ impl Config {
             streams: StreamLimits {
                 per_session: self.live_streams_per_session,
                 per_user: self.live_streams_per_user,
+            },
+            mail: MailConfig {
+                enabled: self.smtp_url.is_some(),
+                alert_window: self.mail_alert_window,
+                verify_ttl: self.email_verify_ttl,
+                ..MailConfig::default()
             },
         };
         config.validate()?;

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 mod live;
+pub mod mailer;
 pub mod policy;
 mod startup;
 mod state;
@@ -94,6 +95,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Startup(#[from] sessions::StartupError),
+    #[error("email: {0}")]
+    Mail(String),
     #[error("could not create the demo data: {0}")]
     Demo(#[from] sessions::StoreError),
 }

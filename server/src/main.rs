@@ -74,6 +74,20 @@ async fn main() -> anyhow::Result<()> {
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.site_addr;
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            let mailer = server::mailer::Mailer::new(
+                store.clone(),
+                url,
+                config.mail_from.as_deref(),
+                &config.public_origin,
+                config.mail_poll_interval,
+            )?;
+            tracing::info!("email alerts on (SMTP_URL)");
+            Some(mailer.spawn(shutdown_rx.clone()))
+        }
+        None => None,
+    };
     let state = AppState::new(store.clone(), web, shutdown_rx, leptos_options);
     let app = router(state);
 
@@ -98,6 +112,9 @@ async fn main() -> anyhow::Result<()> {
     .await?;
 
     background.stop();
+    if let Some(mailer) = mailer {
+        let _ = mailer.await;
+    }
     let written = store
         .flush_activity()
         .await

@@ -30,6 +30,8 @@ pub struct StoreConfig {
     pub hashing: HashingConfig,
     /// Live-update streams allowed at once.
     pub streams: StreamLimits,
+    /// Email: whether it is sent, alert window, link lifetime, retries.
+    pub mail: crate::mail::MailConfig,
 }
 
 const DAY: u64 = 24 * 60 * 60;
@@ -47,6 +49,7 @@ impl Default for StoreConfig {
             throttle: ThrottleConfig::default(),
             hashing: HashingConfig::default(),
             streams: StreamLimits::default(),
+            mail: crate::mail::MailConfig::default(),
         }
     }
 }

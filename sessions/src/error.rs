@@ -59,6 +59,18 @@ pub enum StoreError {
     /// "Was this you?" was already answered for that session.
     #[error("already answered")]
     AlreadyAnswered,
+    /// Email is not set up on this server.
+    #[error("email is not configured")]
+    MailDisabled,
+    /// Not an email address (or one mail cannot reach).
+    #[error("invalid email address")]
+    InvalidEmail,
+    /// A verification link that is unknown, used, expired or stale.
+    #[error("invalid or expired link")]
+    InvalidToken,
+    /// An email could not be queued.
+    #[error("mail: {0}")]
+    Mail(String),
     /// The account behind a session no longer exists.
     #[error("user not found")]
     UserNotFound,

@@ -29,6 +29,7 @@ mod hashing;
 mod history;
 mod login;
 mod login_throttle;
+pub mod mail;
 mod model;
 mod per_thread;
 mod reauth;
@@ -46,6 +47,7 @@ pub use error::{StartupError, StoreError};
 pub use events::{SessionEvent, UserEvents};
 pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
+pub use mail::{AccountEmail, MailConfig, MailKind, QueuedMail, SignInFacts};
 pub use model::{
     Answer, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView, User,
 };

@@ -6,8 +6,9 @@ use crate::agent::truncate_user_agent;
 use crate::client_ip::canonical;
 use crate::entity::{session, session_place, user};
 use crate::events::SessionEvent;
+use crate::mail::{SignInFacts, new_sign_in_alert};
 use crate::model::{RequestFacts, SessionView, User};
-use crate::review::marks;
+use crate::review::{Marks, marks};
 use crate::secret::{PasswordHash, SessionToken, new_public_id};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
@@ -217,7 +218,11 @@ impl SessionStore {
         }
         .insert(&txn)
         .await?;
+        let alerted = self.alert_by_mail(&txn, &owner, &row, marks).await?;
         txn.commit().await?;
+        if alerted {
+            self.inner.mail_waiting.notify_one();
+        }
         let view = SessionView::from(&row);
         tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, new_device = marks.new_device, new_location = marks.new_location, "session started");
         self.publish(SessionEvent::Started {
@@ -225,5 +230,36 @@ impl SessionStore {
             session_id: view.id.clone(),
         });
         Ok((token, view))
+    }
+
+    /// Queues the email alert of a sign-in marked new, when email is on
+    /// and the account's address is verified. Whether one was queued.
+    async fn alert_by_mail<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        owner: &user::Model,
+        row: &session::Model,
+        marks: Marks,
+    ) -> Result<bool> {
+        let config = &self.inner.config.mail;
+        let (Some(to), Some(_)) = (&owner.email, owner.email_verified_at) else {
+            return Ok(false);
+        };
+        if !config.enabled || !(marks.new_device || marks.new_location) {
+            return Ok(false);
+        }
+        let view = SessionView::from(row);
+        let facts = SignInFacts {
+            username: owner.username.clone(),
+            device_type: row.device_type,
+            platform: row.platform.clone(),
+            browser: view.browser(),
+            ip: row.login_ip.clone(),
+            country_code: row.login_country_code.clone(),
+            at_ms: row.created_at,
+            new_device: marks.new_device,
+            new_location: marks.new_location,
+        };
+        new_sign_in_alert(conn, config, owner.id, to, facts).await
     }
 }

@@ -38,6 +38,8 @@ pub(crate) struct Inner {
     pub auth_cache: Option<AuthCache>,
     pub recently_ended: RecentlyEnded,
     pub link: Link,
+    /// Woken when this store queues an email.
+    pub mail_waiting: tokio::sync::Notify,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -93,6 +95,7 @@ impl SessionStore {
                 auth_cache,
                 recently_ended: RecentlyEnded::new(config.auth_cache_ttl),
                 link: Link::new(shared),
+                mail_waiting: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -105,6 +108,12 @@ impl SessionStore {
     /// The configuration.
     pub fn config(&self) -> &StoreConfig {
         &self.inner.config
+    }
+
+    /// Resolves when this store has queued an email (one waiter is woken
+    /// per email; queued by another server, it is found by polling).
+    pub async fn mail_queued(&self) {
+        self.inner.mail_waiting.notified().await;
     }
 
     /// The GeoIP database in use.

@@ -2,10 +2,12 @@
 //! parts are the islands they wrap around server-rendered forms, so every
 //! page works without script.
 mod auth;
+mod email;
 mod password;
 mod sessions;
 
 pub use auth::{Login, Register};
+pub use email::{Email, VerifyEmail};
 pub use password::ChangePassword;
 pub use sessions::Sessions;
 
@@ -16,6 +18,16 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
+
+/// The store and the signed-in session of the page being rendered.
+fn store_and_session() -> (
+    Option<::sessions::SessionStore>,
+    Option<std::sync::Arc<::sessions::CurrentSession>>,
+) {
+    let store = use_context::<::sessions::SessionStore>();
+    let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
+    (store, current)
+}
 
 /// The query of the page being rendered (server side).
 fn query() -> ParamsMap {

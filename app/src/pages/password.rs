@@ -45,8 +45,7 @@ pub fn ChangePassword() -> impl IntoView {
 /// sessions page, whose board shows them.
 #[component]
 pub fn PendingSignIns() -> impl IntoView {
-    let store = use_context::<sessions::SessionStore>();
-    let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
+    let (store, current) = super::store_and_session();
     let load = move || {
         let (store, current) = (store.clone(), current.clone());
         Suspend::new(async move {

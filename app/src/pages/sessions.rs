@@ -24,8 +24,7 @@ pub fn Sessions() -> impl IntoView {
             .map(messages::signed_out_everywhere)
     };
     let error = url_error(&q);
-    let store = use_context::<sessions::SessionStore>();
-    let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
+    let (store, current) = super::store_and_session();
     let load = move || {
         let (store, current) = (store.clone(), current.clone());
         let (before, after, info, error) =

@@ -7,5 +7,6 @@ pub mod account;
 pub mod board;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
+pub mod email;
 pub mod refresh;
 pub mod review;

@@ -1,5 +1,7 @@
 //! SeaORM entities, one per table; they match the `migrations` crate.
 //! Timestamps are milliseconds since the Unix epoch (UTC).
+pub mod email_token;
+pub mod mail_outbox;
 pub mod session;
 pub mod session_place;
 pub mod user;

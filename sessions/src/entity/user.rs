@@ -20,6 +20,10 @@ pub struct Model {
     pub created_at: i64,
     /// Last password change (registration time at first).
     pub password_changed_at: i64,
+    /// Where alerts go, once verified.
+    pub email: Option<String>,
+    /// When `email` was verified; null while it waits.
+    pub email_verified_at: Option<i64>,
 }
 
 /// Relations of `users`.

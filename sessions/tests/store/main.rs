@@ -8,6 +8,7 @@ mod activity;
 mod cross_server;
 mod ending;
 mod history;
+mod mail;
 mod review;
 mod schema;
 mod secrets;

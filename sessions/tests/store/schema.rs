@@ -11,6 +11,15 @@ async fn country_of(t: &TestDb, column: &str) -> Result<Option<String>, sea_orm:
     Ok(row.try_get("", column).unwrap())
 }
 
+/// Undoes `name` and every migration after it.
+async fn undo_through(t: &TestDb, name: &str) {
+    let all = Migrator::migrations();
+    let at = all.iter().position(|m| m.name() == name).expect(name);
+    Migrator::down(&t.db, Some((all.len() - at) as u32))
+        .await
+        .unwrap();
+}
+
 /// The rename of `country_code` to `last_country_code` goes down and up
 /// again with the data in place.
 async fn last_country_code_migration_goes_both_ways(b: Backend) {
@@ -25,7 +34,7 @@ async fn last_country_code_migration_goes_both_ways(b: Backend) {
         Some("GB")
     );
     // Back to before the rename (and the migrations after it).
-    Migrator::down(&t.db, Some(3)).await.unwrap();
+    undo_through(&t, "m20261128_000001_last_country_code").await;
     assert_eq!(
         country_of(&t, "country_code").await.unwrap().as_deref(),
         Some("GB")
@@ -50,7 +59,7 @@ async fn was_this_you_migration_goes_both_ways(b: Backend) {
     let (_, first) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
     login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
     let first_row = row_of(&t, &first.public_id).await.id;
-    Migrator::down(&t.db, Some(1)).await.unwrap();
+    undo_through(&t, "m20261128_000003_was_this_you").await;
     let backend = t.db.get_database_backend();
     let gone =
         t.db.query_one_raw(Statement::from_string(
@@ -87,7 +96,34 @@ async fn was_this_you_migration_goes_both_ways(b: Backend) {
     t.teardown().await;
 }
 
+/// Email alerts go down (tables and columns gone) and up again.
+async fn email_migration_goes_both_ways(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    user(&t.store, "alice").await;
+    undo_through(&t, "m20261128_000004_email_alerts").await;
+    let backend = t.db.get_database_backend();
+    for gone in [
+        "SELECT email FROM users",
+        "SELECT * FROM mail_outbox",
+        "SELECT * FROM email_tokens",
+    ] {
+        let r =
+            t.db.query_one_raw(Statement::from_string(backend, gone))
+                .await;
+        assert!(r.is_err(), "{gone}");
+    }
+    Migrator::up(&t.db, None).await.unwrap();
+    let r =
+        t.db.query_one_raw(Statement::from_string(backend, "SELECT email FROM users"))
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(r.try_get::<Option<String>>("", "email").unwrap(), None);
+    t.teardown().await;
+}
+
 on_both_backends!(
     last_country_code_migration_goes_both_ways,
-    was_this_you_migration_goes_both_ways
+    was_this_you_migration_goes_both_ways,
+    email_migration_goes_both_ways,
 );

@@ -1,0 +1,33 @@
+//! Adding and dropping several columns: one statement each, since SQLite
+//! alters one column at a time.
+use sea_orm_migration::prelude::*;
+
+pub async fn add(
+    manager: &SchemaManager<'_>,
+    table: impl Iden + Clone + 'static,
+    columns: impl IntoIterator<Item = ColumnDef>,
+) -> Result<(), DbErr> {
+    for mut column in columns {
+        let alter = Table::alter()
+            .table(table.clone())
+            .add_column(&mut column)
+            .to_owned();
+        manager.alter_table(alter).await?;
+    }
+    Ok(())
+}
+
+pub async fn drop(
+    manager: &SchemaManager<'_>,
+    table: impl Iden + Clone + 'static,
+    columns: impl IntoIterator<Item = impl Iden + 'static>,
+) -> Result<(), DbErr> {
+    for column in columns {
+        let alter = Table::alter()
+            .table(table.clone())
+            .drop_column(column)
+            .to_owned();
+        manager.alter_table(alter).await?;
+    }
+    Ok(())
+}
