@@ -42,6 +42,8 @@ function server(port: number, name: string, env: Record<string, string>) {
       LEPTOS_SITE_ROOT: "target/site",
       PUBLIC_ORIGIN: `http://localhost:${port}`,
       GEOIP_DB: "sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb",
+      // One key for every server of the run (generated on first start).
+      SECRET_KEY_FILE: path.join(dbDir, "secret.key"),
       TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
       ACTIVITY_FLUSH_INTERVAL: "1s",
       RUST_LOG: "warn,audit=info",

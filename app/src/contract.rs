@@ -8,6 +8,10 @@ use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 /// sibling subdomain cannot plant one of its own.
 pub const SESSION_COOKIE: &str = "__Host-sb_session";
 
+/// A half-done login waiting for its second factor (five minutes); the
+/// same prefix and flags as the session cookie.
+pub const PENDING_LOGIN_COOKIE: &str = "__Host-sb_pending";
+
 /// The live-update stream (server-sent events) of the signed-in session.
 pub const EVENTS_PATH: &str = "/api/events";
 
@@ -51,11 +55,13 @@ pub enum Page {
     ChangePassword,
     Email,
     VerifyEmail,
+    LoginVerify,
+    TwoFactor,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 7] = [
+    pub const ALL: [Page; 9] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -63,6 +69,8 @@ impl Page {
         Page::ChangePassword,
         Page::Email,
         Page::VerifyEmail,
+        Page::LoginVerify,
+        Page::TwoFactor,
     ];
 
     /// The page's path.
@@ -75,6 +83,8 @@ impl Page {
             Page::ChangePassword => "/account/password",
             Page::Email => "/account/email",
             Page::VerifyEmail => "/account/email/verify",
+            Page::LoginVerify => "/login/verify",
+            Page::TwoFactor => "/account/two-factor",
         }
     }
 
@@ -82,8 +92,10 @@ impl Page {
     pub const fn access(self) -> Access {
         match self {
             Page::Home => Access::Home,
-            Page::Login | Page::Register => Access::SignedOut,
-            Page::Sessions | Page::ChangePassword | Page::Email => Access::SignedIn,
+            Page::Login | Page::Register | Page::LoginVerify => Access::SignedOut,
+            Page::Sessions | Page::ChangePassword | Page::Email | Page::TwoFactor => {
+                Access::SignedIn
+            }
             Page::VerifyEmail => Access::Anyone,
         }
     }
@@ -158,6 +170,9 @@ pub mod query {
     pub const TOKEN: &str = "token";
     /// `/account/email/verify?verified=1`.
     pub const VERIFIED: &str = "verified";
+    /// `/account/two-factor?on=1` / `?off=1`.
+    pub const ON: &str = "on";
+    pub const OFF: &str = "off";
     /// History paging cursors.
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";
@@ -220,6 +235,8 @@ pub enum AccountForm {
     Login,
     Register,
     ChangePassword,
+    /// The second step of a login.
+    LoginVerify,
 }
 
 #[cfg(test)]
@@ -233,6 +250,8 @@ mod tests {
             assert!(page.test(page.path()).is_some_and(|m| m.is_complete()));
         }
         assert!(Page::Login.test("/loginx").is_none());
+        assert!(Page::Login.test("/login/verify").is_none());
+        assert_eq!(Page::at("/login/verify"), Some(Page::LoginVerify));
         assert!(Page::Login.test("/login/").is_some());
         assert!(Page::ChangePassword.test("/account").is_none());
         assert_eq!(Page::at("/nope"), None);

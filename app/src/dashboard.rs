@@ -3,7 +3,8 @@
 use crate::display;
 use crate::error::AppError;
 use sessions::{
-    Answer, CurrentSession, HistoryCursor, HistoryQuery, Place, SessionStore, SessionView,
+    Answer, AuthMethod, CurrentSession, HistoryCursor, HistoryQuery, Place, SessionStore,
+    SessionView,
 };
 
 /// History rows per page.
@@ -22,6 +23,8 @@ pub struct SessionCard {
     pub created_ms: i64,
     pub pages_visited: i64,
     pub current: bool,
+    /// How it signed in: "Password + authenticator".
+    pub auth_method: &'static str,
     /// The owner's name, if given; `title` is it or the default.
     pub name: Option<String>,
     pub title: String,
@@ -40,6 +43,8 @@ pub struct Marks {
     pub new_device: bool,
     pub new_location: bool,
     pub location_changed: bool,
+    /// Signed in with a recovery code.
+    pub recovery_code: bool,
 }
 
 impl Marks {
@@ -48,6 +53,7 @@ impl Marks {
             new_device: view.new_device,
             new_location: view.new_location,
             location_changed: view.location_changed,
+            recovery_code: view.auth_method == AuthMethod::PasswordAndRecoveryCode,
         }
     }
 }
@@ -84,10 +90,12 @@ pub struct Notice {
     pub ip: String,
     pub created_ms: i64,
     pub marks: Marks,
+    /// Recovery codes left, said when it signed in with one.
+    pub codes_left: Option<u64>,
 }
 
 impl Notice {
-    pub fn of(view: &SessionView) -> Self {
+    pub fn of(view: &SessionView, codes_left: u64) -> Self {
         Notice {
             id: view.id.clone(),
             title: view.display_name(),
@@ -98,6 +106,8 @@ impl Notice {
             ip: view.ip.clone(),
             created_ms: view.created_at.timestamp_millis(),
             marks: Marks::of(view),
+            codes_left: (view.auth_method == AuthMethod::PasswordAndRecoveryCode)
+                .then_some(codes_left),
         }
     }
 }
@@ -111,6 +121,7 @@ pub struct HistoryRow {
     pub created_ms: i64,
     pub ended_ms: Option<i64>,
     pub status: String,
+    pub auth_method: &'static str,
     pub name: Option<String>,
     pub marks: Marks,
     /// "Confirmed" or "Denied", once answered.
@@ -130,6 +141,8 @@ pub struct Dashboard {
     pub reauth: bool,
     /// Sign-ins waiting for "Was this you?".
     pub notices: Vec<Notice>,
+    /// The account has a second factor.
+    pub two_factor_on: bool,
 }
 
 impl Dashboard {
@@ -151,6 +164,7 @@ pub fn card(view: &SessionView, current_id: &str, places: &[Place]) -> SessionCa
         created_ms: view.created_at.timestamp_millis(),
         pages_visited: view.pages_visited,
         current: view.id == current_id,
+        auth_method: display::auth_method(view.auth_method),
         name: view.name.clone(),
         title: view.display_name(),
         default_name: view.default_name(),
@@ -177,6 +191,7 @@ pub fn history_row(view: &SessionView) -> HistoryRow {
             None => "Ended".to_owned(),
             Some(r) => format!("Ended — {}", display::end_reason(r)),
         },
+        auth_method: display::auth_method(view.auth_method),
         name: view.name.clone(),
         marks: Marks::of(view),
         answer: view.answer.map(|a| match a {
@@ -206,10 +221,11 @@ pub async fn load(
         limit: HISTORY_PAGE,
     };
     let page = store.sessions_page(current, &query).await?;
+    let two_factor = store.two_factor_status(current.user_id).await?;
     let notices = page
         .pending_sign_ins(current)
         .into_iter()
-        .map(Notice::of)
+        .map(|s| Notice::of(s, two_factor.recovery_codes_left))
         .collect();
     let trail = |id: &str| page.places.get(id).map_or(&[][..], Vec::as_slice);
     Ok(Dashboard {
@@ -225,6 +241,7 @@ pub async fn load(
         dbip_attribution: store.geoip().requires_dbip_attribution(),
         reauth: page.reauth_needed,
         notices,
+        two_factor_on: two_factor.enabled,
     })
 }
 
@@ -239,5 +256,10 @@ pub async fn notices(
         return Ok((Vec::new(), false));
     }
     let reauth = !store.recently_authenticated(current).await?;
-    Ok((pending.iter().map(Notice::of).collect(), reauth))
+    let left = store
+        .two_factor_status(current.user_id)
+        .await?
+        .recovery_codes_left;
+    let notices = pending.iter().map(|s| Notice::of(s, left)).collect();
+    Ok((notices, reauth))
 }

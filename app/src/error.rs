@@ -34,6 +34,12 @@ pub enum ErrorKind {
     InvalidEmail,
     /// A verification link that is unknown, used, expired or stale.
     InvalidToken,
+    /// A wrong or reused second-factor code.
+    WrongCode,
+    /// The half-done login expired or was used: sign in again.
+    LoginExpired,
+    /// Two-factor authentication is on already.
+    TwoFactorOn,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -68,7 +74,10 @@ impl ErrorKind {
             | Self::InvalidName
             | Self::InvalidEmail
             | Self::InvalidToken
+            | Self::WrongCode
             | Self::Request => 400,
+            Self::LoginExpired => 401,
+            Self::TwoFactorOn => 409,
             Self::MailDisabled => 501,
         }
     }
@@ -93,6 +102,9 @@ impl ErrorKind {
             Self::MailDisabled => m::MAIL_DISABLED,
             Self::InvalidEmail => m::INVALID_EMAIL,
             Self::InvalidToken => m::INVALID_TOKEN,
+            Self::WrongCode => m::WRONG_CODE,
+            Self::LoginExpired => m::LOGIN_EXPIRED,
+            Self::TwoFactorOn => m::TWO_FACTOR_ON_ALREADY,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -211,7 +223,10 @@ impl From<sessions::StoreError> for AppError {
             S::MailDisabled => ErrorKind::MailDisabled,
             S::InvalidEmail => ErrorKind::InvalidEmail,
             S::InvalidToken => ErrorKind::InvalidToken,
-            S::Database(_) | S::PasswordHashing | S::Mail(_) => {
+            S::WrongCode => ErrorKind::WrongCode,
+            S::LoginExpired => ErrorKind::LoginExpired,
+            S::TwoFactorOn => ErrorKind::TwoFactorOn,
+            S::Database(_) | S::PasswordHashing | S::Mail(_) | S::SecretUnreadable => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable
             }

@@ -78,7 +78,9 @@ mod ssr {
                         <Route path=Page::Sessions view=pages::Sessions ssr=ssr.clone()/>
                         <Route path=Page::ChangePassword view=pages::ChangePassword ssr=ssr.clone()/>
                         <Route path=Page::Email view=pages::Email ssr=ssr.clone()/>
-                        <Route path=Page::VerifyEmail view=pages::VerifyEmail ssr/>
+                        <Route path=Page::VerifyEmail view=pages::VerifyEmail ssr=ssr.clone()/>
+                        <Route path=Page::LoginVerify view=pages::LoginVerify ssr=ssr.clone()/>
+                        <Route path=Page::TwoFactor view=pages::TwoFactor ssr/>
                     </Routes>
                 </main>
             </Router>

@@ -20,6 +20,13 @@ pub const ALREADY_ANSWERED: &str = "That sign-in was already answered.";
 pub const CONFIRMED_SIGN_IN: &str = "Thanks. That sign-in is marked as yours.";
 pub const DENIED_SIGN_IN: &str = "That session is signed out. If it was not you, change your password now (and keep \"Also sign out all other devices\" ticked).";
 pub const RENAMED: &str = "Name saved.";
+pub const WRONG_CODE: &str = "That code is not right, or it was used already. Enter the current code from your app, or a recovery code.";
+pub const LOGIN_EXPIRED: &str =
+    "This sign-in expired (the code step has to be done within 5 minutes). Please sign in again.";
+pub const TWO_FACTOR_ON_ALREADY: &str = "Two-factor authentication is already on.";
+pub const TWO_FACTOR_TURNED_ON: &str =
+    "Two-factor authentication is on. Keep your recovery codes somewhere safe.";
+pub const TWO_FACTOR_TURNED_OFF: &str = "Two-factor authentication is off.";
 pub const MAIL_DISABLED: &str =
     "Email alerts are not set up on this server (its operator sets SMTP_URL and MAIL_FROM).";
 pub const INVALID_EMAIL: &str = "That is not an email address we can send to.";

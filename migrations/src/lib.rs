@@ -8,6 +8,7 @@ mod m20261128_000001_last_country_code;
 mod m20261128_000002_session_authenticated_at;
 mod m20261128_000003_was_this_you;
 mod m20261128_000004_email_alerts;
+mod m20261128_000005_two_factor;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_session_authenticated_at::Migration),
             Box::new(m20261128_000003_was_this_you::Migration),
             Box::new(m20261128_000004_email_alerts::Migration),
+            Box::new(m20261128_000005_two_factor::Migration),
         ]
     }
 }

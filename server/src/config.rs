@@ -112,6 +112,15 @@ pub struct Config {
     #[arg(long, env = "PROXY_HEADER", default_value = "x-forwarded-for")]
     pub proxy_header: ProxyHeader,
 
+    /// The key that seals two-factor secrets (43 characters of URL-safe base64).
+    /// Unset: read from SECRET_KEY_FILE, made there on first run.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Where the generated SECRET_KEY is kept (back it up with the database).
+    #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key")]
+    pub secret_key_file: PathBuf,
+
     /// SMTP server for email alerts, e.g. smtps://user:pass@mail.example.com or
     /// smtp://mail.example.com:587?tls=required (unset: no email).
     #[arg(long, env = "SMTP_URL")]

@@ -97,6 +97,8 @@ pub enum StartError {
     Startup(#[from] sessions::StartupError),
     #[error("email: {0}")]
     Mail(String),
+    #[error("secret key: {0}")]
+    SecretKey(String),
     #[error("could not create the demo data: {0}")]
     Demo(#[from] sessions::StoreError),
 }

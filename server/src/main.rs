@@ -69,7 +69,9 @@ async fn main() -> anyhow::Result<()> {
         demo::seed_if_empty(&db, store_config, geo.clone()).await?;
     }
 
+    let secret_key = config.secret_key()?;
     let store = SessionStore::new(db, store_config, geo);
+    store.set_secret_key(secret_key);
     let background = store.spawn_background_tasks();
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let mut leptos_options = get_configuration(None)?.leptos_options;

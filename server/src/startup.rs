@@ -1,8 +1,9 @@
 //! Start-up steps that touch the machine: the data directory, the country
-//! database.
+//! database, the secret key.
 use crate::StartError;
 use crate::config::Config;
-use sessions::GeoIp;
+use sessions::{GeoIp, SecretKey};
+use std::io::Write;
 use std::path::Path;
 
 impl Config {
@@ -42,5 +43,86 @@ impl Config {
                 Ok(GeoIp::disabled())
             }
         }
+    }
+
+    /// The key that seals two-factor secrets: `SECRET_KEY`, else the key
+    /// file, else a new key written there (readable by the owner only;
+    /// several servers starting at once agree on one).
+    pub fn secret_key(&self) -> Result<SecretKey, StartError> {
+        let bad = |what: &str| StartError::SecretKey(what.to_owned());
+        if let Some(text) = &self.secret_key {
+            return SecretKey::parse(text)
+                .ok_or_else(|| bad("SECRET_KEY must be 43 characters of URL-safe base64"));
+        }
+        let path = &self.secret_key_file;
+        let shown = path.display().to_string();
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return SecretKey::parse(&text)
+                .ok_or_else(|| bad(&format!("{shown} does not hold a key")));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| bad(&format!("{}: {e}", dir.display())))?;
+        }
+        let key = SecretKey::generate();
+        // Written whole elsewhere, then linked in place: another server
+        // starting now either wins the link or reads the finished file.
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut file = owner_only(&tmp).map_err(|e| bad(&format!("{}: {e}", tmp.display())))?;
+        file.write_all(key.expose_secret().as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| bad(&format!("{}: {e}", tmp.display())))?;
+        let linked = std::fs::hard_link(&tmp, path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {
+                tracing::warn!(path = %shown, "generated a new SECRET_KEY: back this file up with the database (without it, two-factor secrets cannot be read)");
+                Ok(key)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| bad(&format!("{shown}: {e}")))?;
+                SecretKey::parse(&text).ok_or_else(|| bad(&format!("{shown} does not hold a key")))
+            }
+            Err(e) => Err(bad(&format!("{shown}: {e}"))),
+        }
+    }
+}
+
+fn owner_only(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_key_is_made_once_then_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub/secret.key");
+        let config =
+            Config::try_parse_from(["sessionboard", "--secret-key-file", file.to_str().unwrap()])
+                .unwrap();
+        let made = config.secret_key().unwrap();
+        let again = config.secret_key().unwrap();
+        assert_eq!(made.expose_secret(), again.expose_secret());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let explicit = Config::try_parse_from(["sessionboard", "--secret-key", "short"]).unwrap();
+        assert!(explicit.secret_key().is_err());
+        std::fs::write(&file, "garbage").unwrap();
+        assert!(
+            config.secret_key().is_err(),
+            "a damaged file stops the start"
+        );
     }
 }

@@ -71,6 +71,18 @@ pub enum StoreError {
     /// An email could not be queued.
     #[error("mail: {0}")]
     Mail(String),
+    /// A wrong, reused or malformed second-factor code.
+    #[error("wrong code")]
+    WrongCode,
+    /// The half-done login is unknown, used or expired: start again.
+    #[error("login expired")]
+    LoginExpired,
+    /// Enrolling while a second factor is already on.
+    #[error("two-factor authentication is already on")]
+    TwoFactorOn,
+    /// A sealed secret that does not open (another `SECRET_KEY`?).
+    #[error("a stored secret cannot be read with this SECRET_KEY")]
+    SecretUnreadable,
     /// The account behind a session no longer exists.
     #[error("user not found")]
     UserNotFound,

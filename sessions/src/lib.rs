@@ -8,6 +8,7 @@
 //!
 //! Each product concept is one module with its own `impl SessionStore` block:
 //! accounts (register, change password), login (verify, start a session),
+//! two-factor authentication, mail,
 //! authentication, activity, history, ending sessions, review ("Was this
 //! you?" and names) and retention.
 
@@ -38,6 +39,7 @@ mod review;
 pub mod secret;
 mod sessions_page;
 mod store;
+mod two_factor;
 
 pub use agent::{ClientInfo, UserAgentClassifier, UserAgents};
 pub use client_ip::{TrustedProxies, resolve_client_ip};
@@ -49,12 +51,14 @@ pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
 pub use mail::{AccountEmail, MailConfig, MailKind, QueuedMail, SignInFacts};
 pub use model::{
-    Answer, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView, User,
+    Answer, AuthMethod, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView,
+    User,
 };
 pub use review::{MAX_NAME_CHARS, normalize_name};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
 pub use sessions_page::SessionsPage;
 pub use store::{Background, SessionStore};
+pub use two_factor::{Enrolment, LoginStep, PendingLogin, SecretKey, TwoFactorStatus};
 
 /// Result type of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -7,29 +7,39 @@ use crate::client_ip::canonical;
 use crate::entity::{session, session_place, user};
 use crate::events::SessionEvent;
 use crate::mail::{SignInFacts, new_sign_in_alert};
-use crate::model::{RequestFacts, SessionView, User};
+use crate::model::{AuthMethod, RequestFacts, SessionView, User};
 use crate::review::{Marks, marks};
 use crate::secret::{PasswordHash, SessionToken, new_public_id};
 use crate::store::SessionStore;
+use crate::two_factor::LoginStep;
 use crate::{Result, StoreError};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use std::net::IpAddr;
 
+/// What a new session rests on, checked again when it is created.
+pub(crate) enum Proof<'a> {
+    /// An account just created (no password check to go stale).
+    Registered,
+    /// The hash the password was verified against.
+    PasswordHash(&'a PasswordHash),
+    /// The account's password change time when the password was checked
+    /// (the second step of a login).
+    PasswordSince(i64),
+}
+
 impl SessionStore {
     /// Checks a username and password, within the password-attempt limits.
     pub async fn verify_login(&self, username: &str, password: &str, ip: IpAddr) -> Result<User> {
-        self.verify(username, password, ip).await.map(|(u, _)| u)
+        self.verify(username, password, ip).await.map(|u| User {
+            id: u.id,
+            username: u.username,
+        })
     }
 
-    /// The account and the hash the password was verified against.
-    async fn verify(
-        &self,
-        username: &str,
-        password: &str,
-        ip: IpAddr,
-    ) -> Result<(User, PasswordHash)> {
+    /// The account (with the hash the password was verified against).
+    async fn verify(&self, username: &str, password: &str, ip: IpAddr) -> Result<user::Model> {
         if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
             return Err(StoreError::InvalidCredentials);
         }
@@ -42,12 +52,8 @@ impl SessionStore {
         if self.attempt(found.as_ref(), password, ip, now).await?
             && let Some(u) = found
         {
-            tracing::info!(target: "audit", user = %u.username, %ip, "login succeeded");
-            let user = User {
-                id: u.id,
-                username: u.username,
-            };
-            return Ok((user, u.password_hash));
+            tracing::info!(target: "audit", user = %u.username, %ip, "password accepted");
+            return Ok(u);
         }
         tracing::info!(target: "audit", user = %username, %ip, "login failed");
         Err(StoreError::InvalidCredentials)
@@ -128,15 +134,24 @@ impl SessionStore {
     /// Logs in: checks the password and starts a fresh session (a new token
     /// every time, so a token planted before login is never promoted). The
     /// session is created only if the password has not changed since it
-    /// was checked.
+    /// was checked. An account with a second factor gets a
+    /// [`LoginStep::SecondFactor`] instead, and no session yet.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         facts: &RequestFacts,
-    ) -> Result<(SessionToken, SessionView)> {
-        let (user, verified) = self.verify(username, password, facts.ip).await?;
-        self.insert_session(user.id, Some(&verified), facts).await
+    ) -> Result<LoginStep> {
+        let account = self.verify(username, password, facts.ip).await?;
+        if account.totp_enabled_at.is_some() {
+            let pending = self.begin_pending_login(&account).await?;
+            return Ok(LoginStep::SecondFactor(pending));
+        }
+        let proof = Proof::PasswordHash(&account.password_hash);
+        let (token, view) = self
+            .insert_session(account.id, proof, facts, AuthMethod::Password)
+            .await?;
+        Ok(LoginStep::SignedIn(token, Box::new(view)))
     }
 
     /// Starts a session for `user_id` (just registered, say). Returns the
@@ -146,14 +161,16 @@ impl SessionStore {
         user_id: i64,
         facts: &RequestFacts,
     ) -> Result<(SessionToken, SessionView)> {
-        self.insert_session(user_id, None, facts).await
+        self.insert_session(user_id, Proof::Registered, facts, AuthMethod::Password)
+            .await
     }
 
-    async fn insert_session(
+    pub(crate) async fn insert_session(
         &self,
         user_id: i64,
-        verified: Option<&PasswordHash>,
+        proof: Proof<'_>,
         facts: &RequestFacts,
+        method: AuthMethod,
     ) -> Result<(SessionToken, SessionView)> {
         let token = SessionToken::generate();
         let ua = truncate_user_agent(&facts.user_agent);
@@ -170,7 +187,12 @@ impl SessionStore {
             .one(&txn)
             .await?
             .ok_or(StoreError::UserNotFound)?;
-        if verified.is_some_and(|v| *v != owner.password_hash) {
+        let stale = match proof {
+            Proof::Registered => false,
+            Proof::PasswordHash(verified) => *verified != owner.password_hash,
+            Proof::PasswordSince(at) => at != owner.password_changed_at,
+        };
+        if stale {
             return Err(StoreError::InvalidCredentials);
         }
         let device = (
@@ -201,6 +223,7 @@ impl SessionStore {
             answer: Set(None),
             name: Set(None),
             place_count: Set(1),
+            auth_method: Set(method),
             ended_at: Set(None),
             end_reason: Set(None),
             authenticated_at: Set(Some(now)),

@@ -103,6 +103,21 @@ pub enum Answer {
     Denied,
 }
 
+/// How a session was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum AuthMethod {
+    /// The password alone.
+    #[sea_orm(string_value = "password")]
+    Password,
+    /// The password and a code from an authenticator app.
+    #[sea_orm(string_value = "totp")]
+    PasswordAndAuthenticator,
+    /// The password and a recovery code.
+    #[sea_orm(string_value = "recovery")]
+    PasswordAndRecoveryCode,
+}
+
 /// A place a session was used from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -164,15 +179,24 @@ pub struct SessionView {
     pub name: Option<String>,
     /// How many places (IPs) it was used from (the 20 latest are kept).
     pub place_count: u32,
+    /// How it was authenticated.
+    pub auth_method: AuthMethod,
 }
 
 impl SessionView {
     /// Whether "Was this you?" is waiting for an answer about it: marked
-    /// new or moved, not answered, still active.
+    /// new or moved (or signed in with a recovery code), not answered,
+    /// still active.
     pub fn needs_review(&self) -> bool {
-        self.is_active()
-            && self.answer.is_none()
-            && (self.new_device || self.new_location || self.location_changed)
+        self.is_active() && self.answer.is_none() && self.is_marked()
+    }
+
+    /// Marked new or moved, or signed in with a recovery code.
+    pub fn is_marked(&self) -> bool {
+        self.new_device
+            || self.new_location
+            || self.location_changed
+            || self.auth_method == AuthMethod::PasswordAndRecoveryCode
     }
 
     /// Whether the session is still active.

@@ -13,14 +13,23 @@ use std::net::IpAddr;
 impl SessionStore {
     /// Checks the password of `current`'s account (within the
     /// password-attempt limits) and marks the session as freshly
-    /// authenticated.
+    /// authenticated. With a second factor on, a code from the app (six
+    /// digits) does as well.
     pub async fn reauthenticate(
         &self,
         current: &CurrentSession,
-        password: &str,
+        password_or_code: &str,
         ip: IpAddr,
     ) -> Result<()> {
-        self.check_password(current.user_id, password, ip).await?;
+        let six_digits = password_or_code.trim().len() == 6
+            && password_or_code.trim().bytes().all(|b| b.is_ascii_digit());
+        if six_digits && self.two_factor_status(current.user_id).await?.enabled {
+            self.check_second_factor(current.user_id, password_or_code, ip)
+                .await?;
+        } else {
+            self.check_password(current.user_id, password_or_code, ip)
+                .await?;
+        }
         let marked = session::Entity::update_many()
             .col_expr(session::Column::AuthenticatedAt, Expr::value(self.now_ms()))
             .filter(session::Column::Id.eq(current.row_id))

@@ -17,7 +17,8 @@ pub const TOKEN_BYTES: usize = 32;
 /// Length of an encoded token: URL-safe base64 of 32 bytes, no padding.
 pub const TOKEN_LEN: usize = 43;
 
-fn random<const N: usize>() -> [u8; N] {
+/// `N` bytes from the operating system's CSPRNG.
+pub(crate) fn random<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     rand::rngs::OsRng
         .try_fill_bytes(&mut bytes)

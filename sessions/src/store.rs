@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub link: Link,
     /// Woken when this store queues an email.
     pub mail_waiting: tokio::sync::Notify,
+    /// Seals second-factor secrets and keys recovery-code hashes.
+    pub secret_key: std::sync::OnceLock<crate::two_factor::key::SecretKey>,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -96,6 +98,7 @@ impl SessionStore {
                 recently_ended: RecentlyEnded::new(config.auth_cache_ttl),
                 link: Link::new(shared),
                 mail_waiting: tokio::sync::Notify::new(),
+                secret_key: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -1,4 +1,4 @@
-//! Login, register and change password, run in place.
+//! Login (both steps), register and change password, run in place.
 use super::{Message, go, set_busy, show, submitted, text, value};
 use crate::contract::{AccountForm, Page};
 use crate::messages;
@@ -14,7 +14,17 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
     set_busy(&form, true);
     spawn_local(async move {
         let outcome = match form_kind {
-            AccountForm::Login => account::login(text(&data, "username"), text(&data, "password"))
+            AccountForm::Login => {
+                match account::login(text(&data, "username"), text(&data, "password")).await {
+                    // Signed in, or on to the code step.
+                    Ok(next) => {
+                        go(&next);
+                        return;
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            AccountForm::LoginVerify => account::login_verify(text(&data, "code"))
                 .await
                 .map(|()| None),
             AccountForm::Register => account::register(
@@ -37,7 +47,7 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
                 Some(messages::password_changed(n))
             }),
         };
-        let signs_in = matches!(form_kind, AccountForm::Login | AccountForm::Register);
+        let signs_in = matches!(form_kind, AccountForm::Register | AccountForm::LoginVerify);
         if signs_in && outcome.is_ok() {
             go(Page::Sessions.path());
             return;

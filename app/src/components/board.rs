@@ -104,6 +104,7 @@ mod tests {
             created_ms: 1_000,
             pages_visited: 7,
             current,
+            auth_method: "Password",
             name: None,
             title: "Mobile Safari on iOS".into(),
             default_name: "Mobile Safari on iOS".into(),
@@ -128,6 +129,7 @@ mod tests {
                     created_ms: 1_000,
                     ended_ms: None,
                     status: "Active".into(),
+                    auth_method: "Password",
                     name: None,
                     marks: Marks::default(),
                     answer: None,
@@ -139,6 +141,7 @@ mod tests {
                     created_ms: 500,
                     ended_ms: Some(60_500),
                     status: "Ended — terminated".into(),
+                    auth_method: "Password + authenticator",
                     name: Some("Old <b>laptop</b>".into()),
                     marks: Marks {
                         new_device: true,
@@ -153,6 +156,7 @@ mod tests {
             dbip_attribution: false,
             reauth: false,
             notices: Vec::new(),
+            two_factor_on: false,
         }
     }
 
@@ -239,8 +243,10 @@ mod tests {
             marks: Marks {
                 new_device: true,
                 new_location: true,
-                location_changed: false,
+                recovery_code: true,
+                ..Marks::default()
             },
+            codes_left: Some(9),
         });
         let other = &mut d.cards[1];
         other.name = Some("Work <laptop>".into());
@@ -285,5 +291,13 @@ mod tests {
         );
         assert!(html.contains("maxlength=\"60\""));
         assert!(html.contains("data-field=\"answer\" class=\"answer\">Denied<"));
+        assert!(html.contains("It signed in with a recovery code: 9 codes left."));
+        assert_eq!(html.matches("data-field=\"recovery-code\"").count(), 1);
+        assert!(html.contains(" · Password + authenticator"));
+        assert_eq!(
+            html.matches("data-field=\"auth-method\"").count(),
+            4,
+            "cards and rows"
+        );
     }
 }

@@ -84,6 +84,7 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
         created_ms,
         pages_visited,
         current,
+        auth_method,
         name,
         title,
         default_name,
@@ -127,6 +128,7 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
                 </div>
                 <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
                 <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{pages_visited}</dd></div>
+                <div><dt>"Signed in with"</dt><dd data-field="auth-method">{auth_method}</dd></div>
             </dl>
             {trail(place_count, places)}
             <div class="card-actions">

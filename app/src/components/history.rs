@@ -12,6 +12,7 @@ fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
         created_ms,
         ended_ms,
         status,
+        auth_method,
         name,
         marks: m,
         answer,
@@ -23,6 +24,7 @@ fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
             <td>
                 {name.map(|n| view! { <strong class="history-name" data-field="name">{n}</strong> " · " })}
                 {device_and_browser}
+                <span class="history-auth" data-field="auth-method">{format!(" · {auth_method}")}</span>
                 {marks(m)}
             </td>
             <td>{location}</td>

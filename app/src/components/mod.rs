@@ -29,7 +29,7 @@ use leptos::prelude::*;
 /// The password field that destructive forms carry when the session's
 /// proof of the password is older than the re-authentication window.
 #[cfg(feature = "ssr")]
-fn reauth_field(reauth: bool) -> impl IntoView + use<> {
+pub(crate) fn reauth_field(reauth: bool) -> impl IntoView + use<> {
     reauth.then(|| {
         view! {
             <label class="reauth">
@@ -51,13 +51,14 @@ fn local_time(ms: i64) -> impl IntoView + use<> {
 /// The marks the store gave a session, each with its `data-field`.
 #[cfg(feature = "ssr")]
 fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
-    let any = m.new_device || m.new_location || m.location_changed;
+    let any = m.new_device || m.new_location || m.location_changed || m.recovery_code;
     any.then(|| {
         view! {
             <ul class="marks">
                 {m.new_device.then(|| view! { <li class="mark" data-field="new-device">"New device"</li> })}
                 {m.new_location.then(|| view! { <li class="mark" data-field="new-location">"New location"</li> })}
                 {m.location_changed.then(|| view! { <li class="mark mark-alert" data-field="location-changed">"Location changed"</li> })}
+                {m.recovery_code.then(|| view! { <li class="mark mark-alert" data-field="recovery-code">"Recovery code used"</li> })}
             </ul>
         }
     })

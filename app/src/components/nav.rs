@@ -17,6 +17,7 @@ pub fn NavBar() -> impl IntoView {
         Some(name) => view! {
             <a href=Page::Sessions.path()>"Sessions"</a>
             <a href=Page::ChangePassword.path()>"Password"</a>
+            <a href=Page::TwoFactor.path()>"Two-factor"</a>
             <a href=Page::Email.path()>"Email alerts"</a>
             <span class="who">"Signed in as " <strong>{name}</strong></span>
             <form method="post" action=Logout::PATH class="inline">

@@ -18,6 +18,7 @@ fn notice(n: Notice, reauth: bool) -> impl IntoView + use<> {
         ip,
         created_ms,
         marks: m,
+        codes_left,
     } = n;
     let heading = format!("notice-{id}");
     let labelled_by = heading.clone();
@@ -27,6 +28,11 @@ fn notice(n: Notice, reauth: bool) -> impl IntoView + use<> {
             <h2 id=heading>"Was this you?"</h2>
             <p>"A new sign-in to your account: " <strong>{title}</strong></p>
             {marks(m)}
+            {codes_left.map(|n| view! {
+                <p data-field="codes-left">
+                    {format!("It signed in with a recovery code: {} left.", crate::messages::plural(n, "code", "codes"))}
+                </p>
+            })}
             <dl>
                 <div><dt>"Device"</dt><dd data-field="device-type">{device_type}</dd></div>
                 <div><dt>"Browser"</dt><dd data-field="browser">{browser}</dd></div>

@@ -10,7 +10,29 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::countries::COUNTRIES;
-    use sessions::{DeviceType, EndReason, Location};
+    use sessions::{AuthMethod, DeviceType, EndReason, Location};
+
+    /// "Password + authenticator", …
+    pub fn auth_method(m: AuthMethod) -> &'static str {
+        match m {
+            AuthMethod::Password => "Password",
+            AuthMethod::PasswordAndAuthenticator => "Password + authenticator",
+            AuthMethod::PasswordAndRecoveryCode => "Password + recovery code",
+        }
+    }
+
+    /// A QR code of `text` as an SVG document (drawn here, on the server).
+    pub fn qr_svg(text: &str) -> Option<String> {
+        use qrcode::render::svg;
+        let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+        Some(
+            code.render::<svg::Color>()
+                .min_dimensions(200, 200)
+                .dark_color(svg::Color("#000000"))
+                .light_color(svg::Color("#ffffff"))
+                .build(),
+        )
+    }
 
     /// English name of an ISO country code ("GB" → "United Kingdom").
     pub fn country_name(code: &str) -> Option<&'static str> {

@@ -4,7 +4,9 @@ use crate::components::Field;
 use crate::contract::{AccountForm, Page, query as keys};
 use crate::islands::FormIsland;
 use crate::messages;
-use crate::server_fns::account::{Login as LoginFn, Register as RegisterFn};
+use crate::server_fns::account::{
+    Login as LoginFn, LoginVerify as LoginVerifyFn, Register as RegisterFn,
+};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -49,6 +51,46 @@ pub fn Register() -> impl IntoView {
                 </form>
             </FormIsland>
             <p class="muted">"Already registered? " <a href=Page::Login.path()>"Log in"</a></p>
+        </section>
+    }
+}
+
+/// The second step of a login with two-factor authentication.
+#[component]
+pub fn LoginVerify() -> impl IntoView {
+    let error = url_error(&query());
+    let store = use_context::<::sessions::SessionStore>();
+    let pending = crate::server_fns::context::pending_login_cookie();
+    let load = move || {
+        let (store, pending, error) = (store.clone(), pending.clone(), error.clone());
+        Suspend::new(async move {
+            let open = match (store, pending) {
+                (Some(store), Some(p)) => store.pending_login_open(&p).await.unwrap_or(false),
+                _ => false,
+            };
+            if !open {
+                return view! {
+                    <p class="alert alert-error" role="alert">{messages::LOGIN_EXPIRED}</p>
+                    <p><a href=Page::Login.path()>"Sign in again"</a></p>
+                }
+                .into_any();
+            }
+            view! {
+                <FormIsland form=AccountForm::LoginVerify info=None error>
+                    <form action=LoginVerifyFn::PATH method="post">
+                        <Field label="Authentication code" name="code" autocomplete="one-time-code"/>
+                        <p class="muted">"The 6-digit code from your authenticator app, or one of your recovery codes."</p>
+                        <button type="submit" class="btn btn-primary">"Verify"</button>
+                    </form>
+                </FormIsland>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section class="page narrow auth">
+            <h1>"Two-factor authentication"</h1>
+            <Suspense fallback=|| ()>{load}</Suspense>
         </section>
     }
 }

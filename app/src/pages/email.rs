@@ -63,23 +63,10 @@ pub fn Email() -> impl IntoView {
             .map(|_| messages::EMAIL_REMOVED.to_owned())
     };
     let error = url_error(&q);
-    let (store, current) = super::store_and_session();
-    let load = move || {
-        let (store, current) = (store.clone(), current.clone());
-        Suspend::new(async move {
-            let (Some(store), Some(current)) = (store, current) else {
-                return view! { <p class="alert alert-error" role="alert">{messages::NOT_SIGNED_IN}</p> }
-                    .into_any();
-            };
-            match store.account_email(current.user_id).await {
-                Ok(address) => settings(address, store.config().mail.enabled).into_any(),
-                Err(e) => {
-                    let e = crate::AppError::from(e);
-                    view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
-                }
-            }
-        })
-    };
+    let content = super::signed_in_content(|store, current| async move {
+        let address = store.account_email(current.user_id).await?;
+        Ok(settings(address, store.config().mail.enabled).into_any())
+    });
     view! {
         <section class="page narrow">
             <PendingSignIns/>
@@ -88,7 +75,7 @@ pub fn Email() -> impl IntoView {
                 "Get an email when your account is signed in to from a device or a country it has not used before."
             </p>
             {alerts(info, error)}
-            <Suspense fallback=|| ()>{load}</Suspense>
+            {content}
             <p><a href=Page::Sessions.path()>"Back to your sessions"</a></p>
         </section>
     }

@@ -5,11 +5,13 @@ mod auth;
 mod email;
 mod password;
 mod sessions;
+mod two_factor;
 
-pub use auth::{Login, Register};
+pub use auth::{Login, LoginVerify, Register};
 pub use email::{Email, VerifyEmail};
 pub use password::ChangePassword;
 pub use sessions::Sessions;
+pub use two_factor::TwoFactor;
 
 use crate::contract::Page;
 use crate::error::AppError;
@@ -27,6 +29,33 @@ fn store_and_session() -> (
     let store = use_context::<::sessions::SessionStore>();
     let current = use_context::<http::request::Parts>().and_then(|p| crate::session::of(&p));
     (store, current)
+}
+
+/// A signed-in page's content, read from the store: `load` gives the view
+/// or an error, shown as a message (the page guards keep others out).
+fn signed_in_content<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn(::sessions::SessionStore, std::sync::Arc<::sessions::CurrentSession>) -> Fut
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, AppError>> + Send + 'static,
+{
+    let (store, current) = store_and_session();
+    let content = move || {
+        let (store, current, load) = (store.clone(), current.clone(), load.clone());
+        Suspend::new(async move {
+            let outcome = match (store, current) {
+                (Some(store), Some(current)) => load(store, current).await,
+                _ => Err(crate::ErrorKind::NotSignedIn.into()),
+            };
+            outcome.unwrap_or_else(|e| {
+                view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
+            })
+        })
+    };
+    view! { <Suspense fallback=|| ()>{content}</Suspense> }
 }
 
 /// The query of the page being rendered (server side).

@@ -7,6 +7,29 @@ use crate::messages;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+/// The advice for a session nobody recognises, pointing at the second
+/// factor until it is on.
+fn callout(two_factor_on: bool) -> impl IntoView {
+    let second = if two_factor_on {
+        view! { " " <span data-field="two-factor-status">"Two-factor authentication is on."</span> }
+            .into_any()
+    } else {
+        view! {
+            " Consider " <a href=Page::TwoFactor.path()>"enabling two-factor authentication"</a> " too."
+        }
+        .into_any()
+    };
+    view! {
+        <aside class="callout" role="note">
+            <strong>"Don't recognize a device or location?"</strong>
+            " Terminate it, then "
+            <a href=Page::ChangePassword.path()>"change your password"</a>
+            "."
+            {second}
+        </aside>
+    }
+}
+
 #[component]
 pub fn Sessions() -> impl IntoView {
     let q = query();
@@ -35,6 +58,7 @@ pub fn Sessions() -> impl IntoView {
             };
             match crate::dashboard::load(&store, &current, before.clone(), after.clone()).await {
                 Ok(d) => view! {
+                    {callout(d.two_factor_on)}
                     <SessionsBoard before after confirm info error>
                         {board(d, confirm)}
                     </SessionsBoard>
@@ -50,12 +74,6 @@ pub fn Sessions() -> impl IntoView {
         <section class="page">
             <h1>"Your sessions"</h1>
             <p class="lead">"Every device signed in to your account right now. End the ones you do not trust."</p>
-            <aside class="callout" role="note">
-                <strong>"Don't recognize a device or location?"</strong>
-                " Terminate it, then "
-                <a href=Page::ChangePassword.path()>"change your password"</a>
-                ". Consider enabling two-factor authentication too."
-            </aside>
             <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>{load}</Suspense>
         </section>
     }

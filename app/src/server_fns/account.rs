@@ -6,16 +6,49 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Signs in and starts a fresh session (ending the one this browser had,
-/// if any); lands on `/sessions`.
+/// if any); returns where to go: `/sessions`, or the code step when the
+/// account has a second factor.
 #[server(endpoint = "login")]
-pub async fn login(username: String, password: String) -> Result<(), AppError> {
+pub async fn login(username: String, password: String) -> Result<String, AppError> {
+    use super::context::*;
+    use sessions::LoginStep;
+    let store = store()?;
+    let facts = facts().await?;
+    match store
+        .login(&username, &password, &facts)
+        .await
+        .map_err(fail)?
+    {
+        LoginStep::SignedIn(token, _) => {
+            end_previous_session(&store).await?;
+            signed_in_as(&store, &token);
+            Ok(Page::Sessions.path().to_owned())
+        }
+        LoginStep::SecondFactor(pending) => {
+            pending_login_started(&pending);
+            Ok(Page::LoginVerify.path().to_owned())
+        }
+    }
+}
+
+/// The second step of a login: a code from the authenticator app or a
+/// recovery code completes the half-done login this browser holds.
+#[server(endpoint = "login_verify")]
+pub async fn login_verify(code: String) -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
     let facts = facts().await?;
-    let (token, _) = store
-        .login(&username, &password, &facts)
-        .await
-        .map_err(fail)?;
+    let pending = pending_login_cookie().ok_or_else(|| fail(ErrorKind::LoginExpired))?;
+    let (token, _) = match store.complete_login(&pending, &code, &facts).await {
+        Ok(done) => done,
+        Err(e) => {
+            if matches!(e, sessions::StoreError::LoginExpired) {
+                clear_pending_login_cookie();
+            }
+            return Err(fail(e));
+        }
+    };
+    clear_pending_login_cookie();
     end_previous_session(&store).await?;
     signed_in_as(&store, &token);
     Ok(())

@@ -1,6 +1,6 @@
 //! What server functions share: the store, the request's session and
 //! facts, error responses, redirects after plain form posts, the cookie.
-use crate::contract::{Page, SESSION_COOKIE};
+use crate::contract::{PENDING_LOGIN_COOKIE, Page, SESSION_COOKIE};
 use crate::error::{AppError, ErrorKind};
 use crate::session::{Facts, MaybeSignedIn};
 use cookie::{Cookie, SameSite};
@@ -93,7 +93,12 @@ fn set_cookie(cookie: Cookie<'_>) {
 
 /// The session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain.
 fn session_cookie(value: &str, max_age: cookie::time::Duration) -> Cookie<'_> {
-    Cookie::build((SESSION_COOKIE, value))
+    host_cookie(SESSION_COOKIE, value, max_age)
+}
+
+/// A `__Host-` cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain.
+fn host_cookie<'a>(name: &'a str, value: &'a str, max_age: cookie::time::Duration) -> Cookie<'a> {
+    Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .secure(true)
@@ -110,6 +115,41 @@ pub fn signed_in_as(store: &SessionStore, token: &SessionToken) {
         cookie::time::Duration::seconds(max_age),
     ));
     leptos_axum::redirect(Page::Sessions.path());
+}
+
+/// Hands over the half-done login's cookie (five minutes) and goes to
+/// the code step.
+pub fn pending_login_started(pending: &sessions::PendingLogin) {
+    let five_minutes = cookie::time::Duration::minutes(5);
+    set_cookie(host_cookie(
+        PENDING_LOGIN_COOKIE,
+        pending.expose_secret(),
+        five_minutes,
+    ));
+    leptos_axum::redirect(Page::LoginVerify.path());
+}
+
+/// Removes the half-done login's cookie.
+pub fn clear_pending_login_cookie() {
+    set_cookie(host_cookie(
+        PENDING_LOGIN_COOKIE,
+        "",
+        cookie::time::Duration::ZERO,
+    ));
+}
+
+/// The half-done login's cookie of this request, if any.
+pub fn pending_login_cookie() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v.to_owned()))
+        .filter_map(Result::ok)
+        .find(|c| c.name() == PENDING_LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
 }
 
 /// Removes the session cookie, and asks the browser to drop everything

@@ -10,3 +10,4 @@ pub(crate) mod context;
 pub mod email;
 pub mod refresh;
 pub mod review;
+pub mod two_factor;

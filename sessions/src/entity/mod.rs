@@ -2,6 +2,8 @@
 //! Timestamps are milliseconds since the Unix epoch (UTC).
 pub mod email_token;
 pub mod mail_outbox;
+pub mod pending_login;
+pub mod recovery_code;
 pub mod session;
 pub mod session_place;
 pub mod user;

@@ -1,7 +1,7 @@
 //! A login: active while `ended_at` is null.
 use crate::clock::from_ms;
 use crate::geo::Location;
-use crate::model::{Answer, DeviceType, EndReason, SessionView};
+use crate::model::{Answer, AuthMethod, DeviceType, EndReason, SessionView};
 use crate::secret::TokenDigest;
 use sea_orm::entity::prelude::*;
 use std::net::IpAddr;
@@ -64,6 +64,8 @@ pub struct Model {
     pub name: Option<String>,
     /// Distinct places (IPs) it was used from, at most 20 kept.
     pub place_count: i32,
+    /// How it was authenticated.
+    pub auth_method: AuthMethod,
 }
 
 /// Relations of `sessions`.
@@ -125,6 +127,7 @@ impl From<&Model> for SessionView {
             answer: m.answer,
             name: m.name.clone(),
             place_count: m.place_count.max(1) as u32,
+            auth_method: m.auth_method,
         }
     }
 }

@@ -24,6 +24,16 @@ pub struct Model {
     pub email: Option<String>,
     /// When `email` was verified; null while it waits.
     pub email_verified_at: Option<i64>,
+    /// The TOTP secret, encrypted with the server's key (null: no second factor).
+    pub totp_secret_enc: Option<String>,
+    /// A secret being enrolled, encrypted, until a code confirms it.
+    pub totp_pending_enc: Option<String>,
+    /// When the second factor was turned on.
+    pub totp_enabled_at: Option<i64>,
+    /// The last TOTP time step accepted: a code is good once.
+    pub totp_last_step: Option<i64>,
+    /// New recovery codes, encrypted, until the enrolment page shows them once.
+    pub recovery_reveal_enc: Option<String>,
 }
 
 /// Relations of `users`.

@@ -43,11 +43,15 @@ async fn accounts_login_and_throttle(b: Backend) {
         .store
         .login("ALICE", "correct horse battery", &f)
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     let (t2, v2) = t
         .store
         .login("alice", "correct horse battery", &f)
         .await
+        .unwrap()
+        .into_session()
         .unwrap();
     assert_ne!(
         t1.expose_secret(),

@@ -14,3 +14,4 @@ mod schema;
 mod secrets;
 mod security;
 mod timeouts;
+mod two_factor;

@@ -122,8 +122,36 @@ async fn email_migration_goes_both_ways(b: Backend) {
     t.teardown().await;
 }
 
+/// Two-factor authentication goes down and up again; sessions made
+/// before it count as signed in with the password.
+async fn two_factor_migration_goes_both_ways(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let (_, first) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    undo_through(&t, "m20261128_000005_two_factor").await;
+    let backend = t.db.get_database_backend();
+    for gone in [
+        "SELECT totp_secret_enc FROM users",
+        "SELECT auth_method FROM sessions",
+        "SELECT * FROM recovery_codes",
+        "SELECT * FROM pending_logins",
+    ] {
+        let r =
+            t.db.query_one_raw(Statement::from_string(backend, gone))
+                .await;
+        assert!(r.is_err(), "{gone}");
+    }
+    Migrator::up(&t.db, None).await.unwrap();
+    assert_eq!(
+        row_of(&t, &first.public_id).await.auth_method,
+        sessions::AuthMethod::Password
+    );
+    t.teardown().await;
+}
+
 on_both_backends!(
     last_country_code_migration_goes_both_ways,
     was_this_you_migration_goes_both_ways,
     email_migration_goes_both_ways,
+    two_factor_migration_goes_both_ways,
 );

@@ -266,7 +266,7 @@ async fn a_stale_password_check_never_survives_a_password_change(b: Backend) {
             tokio::spawn(async move { s2.change_password(&c, &o2, &n, true, ip(HOME)).await });
         let (logged_in, changed) = (late_login.await.unwrap(), change.await.unwrap());
         changed.unwrap();
-        if let Ok((token, _)) = logged_in {
+        if let Some((token, _)) = logged_in.ok().and_then(|step| step.into_session()) {
             assert!(
                 !is_active(&t.store, &token).await,
                 "round {round}: a session from the old password survived"

@@ -1,0 +1,145 @@
+//! Two-factor authentication: set up (scan, confirm, recovery codes once)
+//! and turn off. Every step is a server-rendered page with plain forms.
+use super::password::PendingSignIns;
+use super::{query, url_error};
+use crate::components::{Field, reauth_field};
+use crate::contract::{Page, query as keys};
+use crate::display;
+use crate::messages::{self, plural};
+use crate::server_fns::two_factor::{BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor};
+use ::sessions::{CurrentSession, SessionStore};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The codes as a text file, for the download link.
+fn codes_file(username: &str, codes: &[String]) -> String {
+    let text = format!(
+        "Sessionboard recovery codes for {username}\nEach works once.\n\n{}\n",
+        codes.join("\n")
+    );
+    let encoded: String = text
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' => c.to_string(),
+            other => {
+                let mut buf = [0u8; 4];
+                other
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect();
+    format!("data:text/plain;charset=utf-8,{encoded}")
+}
+
+fn recovery_codes(username: &str, codes: Vec<String>) -> impl IntoView + use<> {
+    let href = codes_file(username, &codes);
+    let items = codes
+        .into_iter()
+        .map(|c| view! { <li><code>{c}</code></li> })
+        .collect_view();
+    view! {
+        <section class="recovery" aria-labelledby="recovery-title">
+            <h2 id="recovery-title">"Your recovery codes"</h2>
+            <p>"Each one signs you in once if your phone is lost. They are shown only now: save them somewhere safe."</p>
+            <ul class="codes" data-field="recovery-codes">{items}</ul>
+            <a class="btn" href=href download="sessionboard-recovery-codes.txt">"Download as text"</a>
+        </section>
+    }
+}
+
+async fn on(store: &SessionStore, current: &CurrentSession, left: u64) -> AnyView {
+    let fresh = store.reveal_recovery_codes(current).await.ok().flatten();
+    view! {
+        <p data-field="two-factor-status">"Two-factor authentication is on."</p>
+        <p>{format!("{} left.", plural(left, "recovery code", "recovery codes"))}</p>
+        {fresh.map(|codes| recovery_codes(&current.username, codes))}
+        <h2>"Turn it off"</h2>
+        <form action=DisableTwoFactor::PATH method="post">
+            <Field label="Password" name="password" autocomplete="current-password" secret=true/>
+            <Field label="Code from your app or a recovery code" name="code" autocomplete="one-time-code"/>
+            <button type="submit" class="btn btn-danger">"Turn off two-factor authentication"</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn scan(e: ::sessions::Enrolment, reauth: bool) -> AnyView {
+    let svg = display::qr_svg(&e.otpauth_url).unwrap_or_default();
+    // Groups of four, as apps show keys.
+    let grouped = e
+        .secret_base32
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <ol class="steps">
+            <li>
+                <p>"Scan this code with an authenticator app (Google Authenticator, Aegis, 1Password, …):"</p>
+                <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=svg></div>
+                <p>"Or type this key: " <code data-field="totp-secret">{grouped}</code></p>
+            </li>
+            <li>
+                <form action=ConfirmTwoFactor::PATH method="post">
+                    <Field label="Code from the app" name="code" autocomplete="one-time-code"/>
+                    {reauth_field(reauth)}
+                    <button type="submit" class="btn btn-primary">"Turn on"</button>
+                </form>
+            </li>
+        </ol>
+    }
+    .into_any()
+}
+
+fn off(reauth: bool) -> AnyView {
+    view! {
+        <p data-field="two-factor-status">"Two-factor authentication is off."</p>
+        <p>"With it on, signing in needs a code from an app on your phone as well as your password."</p>
+        <form action=BeginTwoFactor::PATH method="post">
+            {reauth_field(reauth)}
+            <button type="submit" class="btn btn-primary">"Set up an authenticator app"</button>
+        </form>
+    }
+    .into_any()
+}
+
+async fn state(store: SessionStore, current: &CurrentSession) -> Result<AnyView, crate::AppError> {
+    let status = store.two_factor_status(current.user_id).await?;
+    if status.enabled {
+        return Ok(on(&store, current, status.recovery_codes_left).await);
+    }
+    let reauth = !store.recently_authenticated(current).await?;
+    Ok(match store.two_factor_enrolment(current).await? {
+        Some(e) => scan(e, reauth),
+        None => off(reauth),
+    })
+}
+
+#[component]
+pub fn TwoFactor() -> impl IntoView {
+    let q = query();
+    let info = if q.get(keys::ON).is_some() {
+        Some(messages::TWO_FACTOR_TURNED_ON)
+    } else {
+        q.get(keys::OFF).map(|_| messages::TWO_FACTOR_TURNED_OFF)
+    };
+    let error = url_error(&q);
+    let content =
+        super::signed_in_content(|store, current| async move { state(store, &current).await });
+    view! {
+        <section class="page narrow">
+            <PendingSignIns/>
+            <h1>"Two-factor authentication"</h1>
+            <div class="alerts" aria-live="polite">
+                {error.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                {info.map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+            </div>
+            {content}
+            <p><a href=Page::Sessions.path()>"Back to your sessions"</a></p>
+        </section>
+    }
+}

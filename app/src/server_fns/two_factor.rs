@@ -1,0 +1,48 @@
+//! Turning two-factor authentication on (a new secret, then a first code)
+//! and off (password and a code). Plain form posts: every step is a page.
+#[cfg(feature = "ssr")]
+use crate::contract::{Page, query};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Starts enrolment (re-authenticating first with `password`, if given).
+#[server(endpoint = "two_factor_begin")]
+pub async fn begin_two_factor(password: Option<String>) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    reauthenticate_if_given(&store, &current, password).await?;
+    store.begin_two_factor(&current).await.map_err(fail)?;
+    after_plain_form(Page::TwoFactor, "scan=1");
+    Ok(())
+}
+
+/// Turns it on with a first code from the app.
+#[server(endpoint = "two_factor_confirm")]
+pub async fn confirm_two_factor(code: String, password: Option<String>) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    reauthenticate_if_given(&store, &current, password).await?;
+    store
+        .confirm_two_factor(&current, &code)
+        .await
+        .map_err(fail)?;
+    after_plain_form(Page::TwoFactor, &format!("{}=1", query::ON));
+    Ok(())
+}
+
+/// Turns it off: the password and a code (or a recovery code).
+#[server(endpoint = "two_factor_disable")]
+pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    let ip = client_ip().await?;
+    store
+        .disable_two_factor(&current, &password, &code, ip)
+        .await
+        .map_err(fail)?;
+    after_plain_form(Page::TwoFactor, &format!("{}=1", query::OFF));
+    Ok(())
+}

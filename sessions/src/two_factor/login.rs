@@ -1,0 +1,125 @@
+//! The second step of a login: the half-done login a right password
+//! leaves for an account with a second factor, and its completion.
+use crate::entity::{pending_login, user};
+use crate::model::{RequestFacts, SessionView};
+use crate::secret::{SessionToken, TokenDigest};
+use crate::store::SessionStore;
+use crate::{Result, StoreError};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use std::fmt;
+
+/// How long the second step may take.
+const PENDING_TTL_MS: i64 = 5 * 60_000;
+
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum LoginStep {
+    /// Signed in: the session's token (for the cookie) and its view.
+    SignedIn(SessionToken, Box<SessionView>),
+    /// The account has a second factor: the browser keeps this and
+    /// completes the login with a code ([`SessionStore::complete_login`]).
+    SecondFactor(PendingLogin),
+}
+
+impl LoginStep {
+    /// The session, when signed in already.
+    pub fn into_session(self) -> Option<(SessionToken, SessionView)> {
+        match self {
+            LoginStep::SignedIn(token, view) => Some((token, *view)),
+            LoginStep::SecondFactor(_) => None,
+        }
+    }
+}
+
+/// The browser's half of a half-done login (the store keeps its hash):
+/// good for five minutes, once.
+pub struct PendingLogin(SessionToken);
+
+impl PendingLogin {
+    /// The token text, for its cookie and nothing else.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for PendingLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PendingLogin(<redacted>)")
+    }
+}
+
+impl SessionStore {
+    /// Records a login whose password was right, waiting for the code.
+    pub(crate) async fn begin_pending_login(&self, account: &user::Model) -> Result<PendingLogin> {
+        let token = SessionToken::generate();
+        let now = self.now_ms();
+        pending_login::ActiveModel {
+            token_hash: Set(token.digest()),
+            user_id: Set(account.id),
+            created_at: Set(now),
+            expires_at: Set(now + PENDING_TTL_MS),
+            used_at: Set(None),
+            password_changed_at: Set(account.password_changed_at),
+            ..Default::default()
+        }
+        .insert(&self.inner.db)
+        .await?;
+        // Old ones are useless: keep the table small.
+        pending_login::Entity::delete_many()
+            .filter(pending_login::Column::ExpiresAt.lt(now - PENDING_TTL_MS))
+            .exec(&self.inner.db)
+            .await?;
+        Ok(PendingLogin(token))
+    }
+
+    /// Whether `pending` (the browser's token) is a half-done login that
+    /// can still be completed.
+    pub async fn pending_login_open(&self, pending: &str) -> Result<bool> {
+        Ok(self.open_pending(pending).await?.is_some())
+    }
+
+    async fn open_pending(&self, pending: &str) -> Result<Option<pending_login::Model>> {
+        let Some(digest) = TokenDigest::of_cookie(pending) else {
+            return Ok(None);
+        };
+        Ok(pending_login::Entity::find()
+            .filter(pending_login::Column::TokenHash.eq(digest))
+            .filter(pending_login::Column::UsedAt.is_null())
+            .filter(pending_login::Column::ExpiresAt.gt(self.now_ms()))
+            .one(&self.inner.db)
+            .await?)
+    }
+
+    /// Completes a half-done login with a TOTP code or a recovery code,
+    /// within the password-attempt limits: the session is created now,
+    /// once, recording how it was authenticated. A wrong code leaves the
+    /// login open (until it expires); an expired, used or unknown one is
+    /// [`StoreError::LoginExpired`].
+    pub async fn complete_login(
+        &self,
+        pending: &str,
+        typed_code: &str,
+        facts: &RequestFacts,
+    ) -> Result<(SessionToken, SessionView)> {
+        let row = self
+            .open_pending(pending)
+            .await?
+            .ok_or(StoreError::LoginExpired)?;
+        let method = self
+            .check_second_factor(row.user_id, typed_code, facts.ip)
+            .await?;
+        // Used once: of two completions racing, one gets the session.
+        let used = pending_login::Entity::update_many()
+            .col_expr(pending_login::Column::UsedAt, Expr::value(self.now_ms()))
+            .filter(pending_login::Column::Id.eq(row.id))
+            .filter(pending_login::Column::UsedAt.is_null())
+            .exec(&self.inner.db)
+            .await?;
+        if used.rows_affected == 0 {
+            return Err(StoreError::LoginExpired);
+        }
+        let proof = crate::login::Proof::PasswordSince(row.password_changed_at);
+        self.insert_session(row.user_id, proof, facts, method).await
+    }
+}
