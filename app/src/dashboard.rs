@@ -18,7 +18,7 @@ pub struct SessionCard {
     pub platform: String,
     pub browser: String,
     pub ip: String,
-    pub location: String,
+    pub location: display::Located,
     pub last_seen_ms: i64,
     pub created_ms: i64,
     pub pages_visited: i64,
@@ -62,7 +62,7 @@ impl Marks {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlaceLine {
     pub ip: String,
-    pub location: String,
+    pub location: display::Located,
     pub first_ms: i64,
     pub last_ms: i64,
 }
@@ -71,7 +71,7 @@ impl PlaceLine {
     fn of(p: &Place) -> Self {
         PlaceLine {
             ip: p.ip.clone(),
-            location: display::location(&p.location),
+            location: display::located(&p.location),
             first_ms: p.first_seen_at.timestamp_millis(),
             last_ms: p.last_seen_at.timestamp_millis(),
         }
@@ -86,7 +86,7 @@ pub struct Notice {
     pub device_type: &'static str,
     pub browser: String,
     pub platform: String,
-    pub location: String,
+    pub location: display::Located,
     pub ip: String,
     pub created_ms: i64,
     pub marks: Marks,
@@ -102,7 +102,7 @@ impl Notice {
             device_type: display::device_type(view.device_type),
             browser: view.browser(),
             platform: view.platform.clone(),
-            location: display::location(&view.location),
+            location: display::located(&view.location),
             ip: view.ip.clone(),
             created_ms: view.created_at.timestamp_millis(),
             marks: Marks::of(view),
@@ -117,7 +117,7 @@ impl Notice {
 pub struct HistoryRow {
     pub id: String,
     pub device_and_browser: String,
-    pub location: String,
+    pub location: display::Located,
     pub created_ms: i64,
     pub ended_ms: Option<i64>,
     pub status: String,
@@ -159,7 +159,7 @@ pub fn card(view: &SessionView, current_id: &str, places: &[Place]) -> SessionCa
         platform: view.platform.clone(),
         browser: view.browser(),
         ip: view.ip.clone(),
-        location: display::location(&view.location),
+        location: display::located(&view.location),
         last_seen_ms: view.last_seen_at.timestamp_millis(),
         created_ms: view.created_at.timestamp_millis(),
         pages_visited: view.pages_visited,
@@ -183,7 +183,7 @@ pub fn history_row(view: &SessionView) -> HistoryRow {
             view.browser(),
             view.platform
         ),
-        location: display::location(&view.location),
+        location: display::located(&view.location),
         created_ms: view.created_at.timestamp_millis(),
         ended_ms: view.ended_at.map(|t| t.timestamp_millis()),
         status: match view.end_reason {

@@ -38,7 +38,7 @@ test("a new device from a new country: the open page asks at once; 'No' signs it
   await expect(field(notice, "device-type")).toHaveText("Mobile");
   await expect(field(notice, "browser")).toHaveText(/Mobile Safari 17/);
   await expect(field(notice, "platform")).toHaveText(/iOS/);
-  await expect(field(notice, "location")).toHaveText("🇸🇪 Sweden");
+  await expect(field(notice, "location")).toHaveText("Sweden");
   await expect(field(notice, "ip")).toHaveText(SE);
   await expect(field(notice, "new-device")).toHaveText("New device");
   await expect(field(notice, "new-location")).toHaveText("New location");
@@ -100,7 +100,7 @@ test("'Yes, it was me' dismisses the notice on every open page, live, and histor
   const bId = await ownId(b.page);
   await expect(notices(a.page)).toHaveCount(1);
   await expect(notices(password)).toHaveCount(1);
-  await expect(field(notices(password), "location")).toHaveText("🇺🇸 United States");
+  await expect(field(notices(password), "location")).toHaveText("United States");
 
   await notices(password).getByRole("button", { name: "Yes, it was me" }).click();
   await expect(password.getByText("Thanks. That sign-in is marked as yours.")).toBeVisible();
@@ -133,7 +133,7 @@ test("without JavaScript the notice is a banner until answered, and both answers
 
   // "Yes" for C: back to the sessions page, one banner left.
   await notices(a.page)
-    .filter({ hasText: "🇺🇸 United States" })
+    .filter({ hasText: "United States" })
     .getByRole("button", { name: "Yes, it was me" })
     .click();
   await a.page.waitForURL("**/sessions?confirmed=1");
@@ -167,8 +167,8 @@ test("a session used from two countries lists both places and carries 'Location 
   const trail = field(moved, "places");
   await expect(trail.locator("summary")).toHaveText("Used from 2 places");
   await trail.locator("summary").click();
-  await expect(trail.getByText("🇸🇪 Sweden")).toBeVisible();
-  await expect(trail.getByText("🇬🇧 United Kingdom")).toBeVisible();
+  await expect(trail.getByText("Sweden")).toBeVisible();
+  await expect(trail.getByText("United Kingdom")).toBeVisible();
   await expect(trail.getByText(SE)).toBeVisible();
   await expect(trail.getByText(GB_2)).toBeVisible();
   // And the owner is asked about it, live.

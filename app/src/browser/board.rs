@@ -195,6 +195,7 @@ impl Board {
         form: HtmlFormElement,
         action: impl Future<Output = Result<String, AppError>> + 'static,
     ) {
+        let island = super::island_of(&form);
         set_busy(&form, true);
         spawn_local(async move {
             let outcome = action.await;
@@ -209,7 +210,7 @@ impl Board {
                 // Done: the form's fold and text go; asked for the password: keep them.
                 self.refresh_keeping(outcome.is_err());
             }
-            show(self.info, self.error, outcome.map(Some));
+            show(island, self.info, self.error, outcome.map(Some));
         });
     }
 

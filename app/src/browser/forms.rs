@@ -11,6 +11,7 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
         return;
     };
     ev.prevent_default();
+    let island = super::island_of(&form);
     set_busy(&form, true);
     spawn_local(async move {
         let outcome = match form_kind {
@@ -53,6 +54,6 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
             return;
         }
         set_busy(&form, false);
-        show(info, error, outcome);
+        show(island, info, error, outcome);
     });
 }

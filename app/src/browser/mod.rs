@@ -55,6 +55,7 @@ fn deny(
     reauth: impl Fn() + 'static,
 ) {
     let (id, password) = (text(data, "id"), value(data, "password"));
+    let island = island_of(&form);
     set_busy(&form, true);
     spawn_local(async move {
         match review::deny_sign_in(id, password).await {
@@ -68,7 +69,7 @@ fn deny(
                 if e.kind == ErrorKind::ReauthRequired {
                     reauth();
                 }
-                show(info, error, Err(e));
+                show(island, info, error, Err(e));
             }
         }
     });
@@ -99,7 +100,36 @@ fn set_busy(form: &HtmlFormElement, busy: bool) {
     }
 }
 
-fn show(info: Message, error: Message, outcome: Result<Option<String>, AppError>) {
+/// The island holding `el` (its messages live there).
+fn island_of(el: &Element) -> Option<Element> {
+    el.closest("leptos-island").ok().flatten()
+}
+
+/// Moves the focus to the island's message once it is drawn: keyboard and
+/// screen-reader users land on the outcome of what they just did.
+fn focus_message(island: Option<Element>) {
+    let Some(island) = island.map(send_wrapper::SendWrapper::new) else {
+        return;
+    };
+    set_timeout(
+        move || {
+            let message = island.query_selector(".alerts .alert").ok().flatten();
+            if let Some(el) = message.and_then(|m| m.dyn_into::<HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// Shows an action's outcome in the island's messages, and puts the focus there.
+fn show(
+    island: Option<Element>,
+    info: Message,
+    error: Message,
+    outcome: Result<Option<String>, AppError>,
+) {
+    focus_message(island);
     match outcome {
         Ok(message) => {
             error.set(None);

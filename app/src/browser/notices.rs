@@ -70,6 +70,7 @@ impl Notices {
                 ev.prevent_default();
                 set_busy(&form, true);
                 let id = text(&data, "id");
+                let island = super::island_of(&form);
                 spawn_local(async move {
                     let outcome = review::confirm_sign_in(id).await;
                     set_busy(&form, false);
@@ -77,7 +78,7 @@ impl Notices {
                         self.refresh();
                     }
                     let said = outcome.map(|()| Some(messages::CONFIRMED_SIGN_IN.into()));
-                    show(info, error, said);
+                    show(island, info, error, said);
                 });
             }
             BoardAction::NotMe => {

@@ -99,7 +99,7 @@ mod tests {
             platform: "iOS".into(),
             browser: "Mobile Safari 17".into(),
             ip: "89.160.20.128".into(),
-            location: "🇸🇪 Sweden".into(),
+            location: at("SE"),
             last_seen_ms: 1_000_000,
             created_ms: 1_000,
             pages_visited: 7,
@@ -114,6 +114,10 @@ mod tests {
         }
     }
 
+    fn at(code: &str) -> crate::display::Located {
+        crate::display::located(&sessions::Location::Country(code.into()))
+    }
+
     fn render(d: Dashboard, confirm: bool) -> String {
         Owner::new().with(|| board(d, confirm).to_html())
     }
@@ -125,7 +129,7 @@ mod tests {
                 HistoryRow {
                     id: "other".into(),
                     device_and_browser: "Mobile · Mobile Safari 17 on iOS".into(),
-                    location: "🇸🇪 Sweden".into(),
+                    location: at("SE"),
                     created_ms: 1_000,
                     ended_ms: None,
                     status: "Active".into(),
@@ -137,7 +141,7 @@ mod tests {
                 HistoryRow {
                     id: "old".into(),
                     device_and_browser: "Desktop · Firefox 125 on Linux".into(),
-                    location: "Unknown".into(),
+                    location: crate::display::located(&sessions::Location::Unknown),
                     created_ms: 500,
                     ended_ms: Some(60_500),
                     status: "Ended — terminated".into(),
@@ -183,7 +187,10 @@ mod tests {
         assert_eq!(html.matches(">Terminate<").count(), 1);
         assert!(html.contains("data-action=\"terminate\""));
         assert!(html.contains("name=\"id\" value=\"other\""));
-        assert!(html.contains("🇸🇪 Sweden"));
+        // Flags are images (decorative: the name follows), not emoji.
+        assert!(html.contains("<img src=\"/flags/se.svg\" alt=\"\" aria-hidden=\"true\""));
+        assert!(html.contains(">Sweden<"));
+        assert!(!html.contains("🇸🇪"));
         assert!(html.contains("1 minute ago"), "relative last activity");
         assert!(html.contains("2 active sessions"));
         assert!(html.contains(">Sign out everywhere<"));
@@ -237,7 +244,7 @@ mod tests {
             device_type: "Mobile",
             browser: "Mobile Safari 17".into(),
             platform: "iOS".into(),
-            location: "🇸🇪 Sweden".into(),
+            location: at("SE"),
             ip: "89.160.20.128".into(),
             created_ms: 1_000,
             marks: Marks {
@@ -256,13 +263,13 @@ mod tests {
         other.places = vec![
             PlaceLine {
                 ip: "89.160.20.128".into(),
-                location: "🇸🇪 Sweden".into(),
+                location: at("SE"),
                 first_ms: 2_000,
                 last_ms: 3_000,
             },
             PlaceLine {
                 ip: "81.2.69.142".into(),
-                location: "🇬🇧 United Kingdom".into(),
+                location: at("GB"),
                 first_ms: 1_000,
                 last_ms: 1_500,
             },
@@ -278,7 +285,7 @@ mod tests {
         assert_eq!(html.matches("data-field=\"new-location\"").count(), 1);
         assert_eq!(html.matches("data-field=\"location-changed\"").count(), 1);
         assert!(html.contains("Used from 2 places"));
-        assert!(html.contains("🇬🇧 United Kingdom"));
+        assert!(html.contains("/flags/gb.svg"));
         // Names are text, escaped; the default where none is given.
         assert!(html.contains("Work &lt;laptop&gt;"));
         assert!(!html.contains("<laptop>"));

@@ -39,7 +39,7 @@ fn trail(count: u32, places: Vec<PlaceLine>) -> impl IntoView + use<> {
             .map(|p| {
                 view! {
                     <li>
-                        <span class="place-location">{p.location}</span>
+                        <span class="place-location">{super::location(p.location)}</span>
                         " · " <span class="place-ip">{p.ip}</span>
                         " · " {local_time(p.first_ms)} " – " {local_time(p.last_ms)}
                     </li>
@@ -117,7 +117,7 @@ pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> 
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
                 <div><dt>"Browser"</dt><dd data-field="browser">{browser}</dd></div>
                 <div><dt>"IP address"</dt><dd data-field="ip">{ip}</dd></div>
-                <div><dt>"Location"</dt><dd data-field="location">{location}</dd></div>
+                <div><dt>"Location"</dt><dd data-field="location">{super::location(location)}</dd></div>
                 <div>
                     <dt>"Last activity"</dt>
                     <dd data-field="last-activity">

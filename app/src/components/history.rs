@@ -21,18 +21,23 @@ fn history_line(row: HistoryRow, now: i64) -> impl IntoView + use<> {
     let duration = time::duration(ended_ms.unwrap_or(now) - created_ms);
     view! {
         <tr data-session-id=id>
-            <td>
-                {name.map(|n| view! { <strong class="history-name" data-field="name">{n}</strong> " · " })}
-                {device_and_browser}
-                <span class="history-auth" data-field="auth-method">{format!(" · {auth_method}")}</span>
-                {marks(m)}
+            // One block per cell: on phones each cell is a label and its value.
+            <td data-label="Device and browser">
+                <div>
+                    {name.map(|n| view! { <strong class="history-name" data-field="name">{n}</strong> " · " })}
+                    {device_and_browser}
+                    <span class="history-auth" data-field="auth-method">{format!(" · {auth_method}")}</span>
+                    {marks(m)}
+                </div>
             </td>
-            <td>{location}</td>
-            <td>{local_time(created_ms)}</td>
-            <td data-since=active.then_some(created_ms)>{duration}</td>
-            <td>
-                <span class="status" class:active=active>{status}</span>
-                {answer.map(|a| view! { " " <span class="answer" data-field="answer">{a}</span> })}
+            <td data-label="Location">{super::location(location)}</td>
+            <td data-label="Login time">{local_time(created_ms)}</td>
+            <td data-label="Duration" data-since=active.then_some(created_ms)>{duration}</td>
+            <td data-label="Status">
+                <div>
+                    <span class="status" class:active=active>{status}</span>
+                    {answer.map(|a| view! { " " <span class="answer" data-field="answer">{a}</span> })}
+                </div>
             </td>
         </tr>
     }
@@ -44,8 +49,9 @@ pub fn history_table(rows: Vec<HistoryRow>, now: i64) -> impl IntoView + use<> {
         .into_iter()
         .map(|r| history_line(r, now))
         .collect_view();
+    // Focusable: a table wider than the screen scrolls by keyboard too.
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-labelledby="history-title" tabindex="0">
             <table>
                 <thead>
                     <tr>

@@ -63,3 +63,30 @@ fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
         }
     })
 }
+
+/// A location: the country's flag (decorative: the name follows) or a
+/// neutral icon, then the name.
+#[cfg(feature = "ssr")]
+pub(crate) fn location(l: crate::display::Located) -> impl IntoView + use<> {
+    let icon = match l.flag {
+        Some(code) => view! {
+            <img class="flag" src=format!("/flags/{code}.svg") alt="" aria-hidden="true" width="20" height="15" decoding="async"/>
+        }
+        .into_any(),
+        None => {
+            // A house for the local network, a globe for unknown places.
+            let path = if l.local {
+                "M3 11l9-7 9 7M5 10v10h14V10M10 20v-6h4v6"
+            } else {
+                "M12 3a9 9 0 1 0 0 18a9 9 0 0 0 0-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"
+            };
+            view! {
+                <svg class="flag flag-none" viewBox="0 0 24 24" width="20" height="15" aria-hidden="true" focusable="false">
+                    <path d=path fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/>
+                </svg>
+            }
+            .into_any()
+        }
+    };
+    view! { <span class="located">{icon}<span class="place-name">{l.name}</span></span> }
+}

@@ -37,7 +37,7 @@ fn notice(n: Notice, reauth: bool) -> impl IntoView + use<> {
                 <div><dt>"Device"</dt><dd data-field="device-type">{device_type}</dd></div>
                 <div><dt>"Browser"</dt><dd data-field="browser">{browser}</dd></div>
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
-                <div><dt>"Location"</dt><dd data-field="location">{location}</dd></div>
+                <div><dt>"Location"</dt><dd data-field="location">{super::location(location)}</dd></div>
                 <div><dt>"IP address"</dt><dd data-field="ip">{ip}</dd></div>
                 <div><dt>"Time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
             </dl>

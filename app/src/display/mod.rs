@@ -53,7 +53,41 @@ mod ssr {
             .collect()
     }
 
-    /// "🇬🇧 United Kingdom", "Local network" or "Unknown".
+    /// A location as a page shows it: the flag of its country (an SVG
+    /// served by Sessionboard, see `public/flags`) and its name.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Located {
+        /// Lower-case ISO code of a country with a flag.
+        pub flag: Option<String>,
+        /// "United Kingdom", "Local network" or "Unknown".
+        pub name: String,
+        /// A private address (the neutral icon differs).
+        pub local: bool,
+    }
+
+    /// The location for a page.
+    pub fn located(l: &Location) -> Located {
+        match l {
+            Location::Country(code) => Located {
+                flag: country_name(code).map(|_| code.to_ascii_lowercase()),
+                name: country_name(code).unwrap_or(code.as_str()).to_owned(),
+                local: false,
+            },
+            Location::LocalNetwork => Located {
+                flag: None,
+                name: "Local network".to_owned(),
+                local: true,
+            },
+            Location::Unknown => Located {
+                flag: None,
+                name: "Unknown".to_owned(),
+                local: false,
+            },
+        }
+    }
+
+    /// "🇬🇧 United Kingdom", "Local network" or "Unknown": for plain text
+    /// (email), where no image can go.
     pub fn location(l: &Location) -> String {
         match l {
             Location::Country(code) => format!(
