@@ -221,12 +221,8 @@ pub async fn load(
         limit: HISTORY_PAGE,
     };
     let page = store.sessions_page(current, &query).await?;
-    let two_factor = store.two_factor_status(current.user_id).await?;
-    let notices = page
-        .pending_sign_ins(current)
-        .into_iter()
-        .map(|s| Notice::of(s, two_factor.recovery_codes_left))
-        .collect();
+    let pending = page.pending_sign_ins(current);
+    let notices = notices_of(store, current, &pending).await?;
     let trail = |id: &str| page.places.get(id).map_or(&[][..], Vec::as_slice);
     Ok(Dashboard {
         cards: page
@@ -241,8 +237,29 @@ pub async fn load(
         dbip_attribution: store.geoip().requires_dbip_attribution(),
         reauth: page.reauth_needed,
         notices,
-        two_factor_on: two_factor.enabled,
+        two_factor_on: page.two_factor_on,
     })
+}
+
+/// Worded notices; recovery codes are counted only when one says how many
+/// are left.
+async fn notices_of(
+    store: &SessionStore,
+    current: &CurrentSession,
+    pending: &[&SessionView],
+) -> Result<Vec<Notice>, AppError> {
+    let recovery = pending
+        .iter()
+        .any(|s| s.auth_method == AuthMethod::PasswordAndRecoveryCode);
+    let left = if recovery {
+        store
+            .two_factor_status(current.user_id)
+            .await?
+            .recovery_codes_left
+    } else {
+        0
+    };
+    Ok(pending.iter().map(|s| Notice::of(s, left)).collect())
 }
 
 /// The "Was this you?" notices of `current`'s account, outside the
@@ -256,10 +273,6 @@ pub async fn notices(
         return Ok((Vec::new(), false));
     }
     let reauth = !store.recently_authenticated(current).await?;
-    let left = store
-        .two_factor_status(current.user_id)
-        .await?
-        .recovery_codes_left;
-    let notices = pending.iter().map(|s| Notice::of(s, left)).collect();
-    Ok((notices, reauth))
+    let pending: Vec<&SessionView> = pending.iter().collect();
+    Ok((notices_of(store, current, &pending).await?, reauth))
 }

@@ -29,6 +29,8 @@ pub struct SessionsPage {
     /// The trail of each active session used from more than one place, by
     /// public id, most recently used first.
     pub places: HashMap<String, Vec<Place>>,
+    /// The account has a second factor (the callout says so).
+    pub two_factor_on: bool,
 }
 
 impl SessionsPage {
@@ -111,23 +113,28 @@ impl SessionStore {
             .collect();
         let order = if query.after.is_some() { "ASC" } else { "DESC" };
         let limit = p.push(query.page_size() as i64 + 1);
+        // The account's second factor rides along (an uncorrelated
+        // subquery, evaluated once) rather than costing a round trip.
+        let totp = format!("(SELECT totp_enabled_at FROM users WHERE id = {user}) AS totp_on");
         let sql = format!(
-            "SELECT * FROM (SELECT sessions.*, 0 AS part FROM sessions \
+            "SELECT * FROM (SELECT sessions.*, 0 AS part, {totp} FROM sessions \
                WHERE user_id = {user} AND ended_at IS NULL \
                AND last_seen_at > {idle} AND created_at > {age} \
                ORDER BY last_seen_at DESC LIMIT 1000) a \
              UNION ALL \
-             SELECT * FROM (SELECT sessions.*, 1 AS part FROM sessions \
+             SELECT * FROM (SELECT sessions.*, 1 AS part, {totp} FROM sessions \
                WHERE user_id = {user}{keyset} \
                ORDER BY created_at {order}, public_id {order} LIMIT {limit}) h"
         );
         let statement = Statement::from_sql_and_values(backend, sql, p.values);
+        let mut two_factor_on = false;
         let (active, history) = {
             let _consistent = self.inner.flush_lock.read().await;
             let rows = self.inner.db.query_all_raw(statement).await?;
             let (mut active, mut history) = (Vec::new(), Vec::new());
             for row in rows {
                 let part: i32 = row.try_get("", "part")?;
+                two_factor_on |= row.try_get::<Option<i64>>("", "totp_on")?.is_some();
                 let model = session::Model::from_query_result(&row, "")?;
                 if part == 0 {
                     active.push(model);
@@ -153,6 +160,7 @@ impl SessionStore {
             history,
             reauth_needed,
             places,
+            two_factor_on,
         })
     }
 

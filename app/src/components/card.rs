@@ -10,25 +10,16 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 fn device_icon(device_type: &str) -> impl IntoView + use<> {
-    // Simple outline icons, drawn here rather than fetched.
-    let path = match device_type {
-        "Mobile" => "M8 2h8a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm3 17h2",
-        "Tablet" => {
-            "M5 2h14a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm6 17h2"
-        }
-        "Bot" => {
-            "M7 8h10a3 3 0 0 1 3 3v6a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3v-6a3 3 0 0 1 3-3zm5-5v5M9 13h.01M15 13h.01M9 17h6"
-        }
-        "Desktop" => {
-            "M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm5 17h8m-4-4v4"
-        }
-        _ => "M12 3a9 9 0 1 0 0 18a9 9 0 0 0 0-18zm0 5v5m0 3h.01",
+    // Outline icons served from /icons and painted in the text colour by a
+    // CSS mask: one empty element per card instead of an inline SVG.
+    let class = match device_type {
+        "Mobile" => "device-icon icon icon-mobile",
+        "Tablet" => "device-icon icon icon-tablet",
+        "Bot" => "device-icon icon icon-bot",
+        "Desktop" => "device-icon icon icon-desktop",
+        _ => "device-icon icon icon-unknown",
     };
-    view! {
-        <svg class="device-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d=path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
-        </svg>
-    }
+    view! { <span class=class aria-hidden="true"></span> }
 }
 
 /// "Used from 3 places", opening to the trail, most recent first.

@@ -74,18 +74,14 @@ pub(crate) fn location(l: crate::display::Located) -> impl IntoView + use<> {
         }
         .into_any(),
         None => {
-            // A house for the local network, a globe for unknown places.
-            let path = if l.local {
-                "M3 11l9-7 9 7M5 10v10h14V10M10 20v-6h4v6"
+            // A house for the local network, a globe for unknown places
+            // (CSS masks, as the device icons).
+            let class = if l.local {
+                "flag flag-none icon icon-local"
             } else {
-                "M12 3a9 9 0 1 0 0 18a9 9 0 0 0 0-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"
+                "flag flag-none icon icon-globe"
             };
-            view! {
-                <svg class="flag flag-none" viewBox="0 0 24 24" width="20" height="15" aria-hidden="true" focusable="false">
-                    <path d=path fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/>
-                </svg>
-            }
-            .into_any()
+            view! { <span class=class aria-hidden="true"></span> }.into_any()
         }
     };
     view! { <span class="located">{icon}<span class="place-name">{l.name}</span></span> }

@@ -116,3 +116,29 @@ impl<F: Future<Output = Result<Response, Infallible>>> Future for WithHeaders<F>
         Poll::Ready(Ok(res))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers_of(https: bool, tracked: bool) -> axum::http::HeaderMap {
+        let mut res = Response::new(axum::body::Body::empty());
+        HeaderPolicy::new(https).apply(&mut res, tracked, None);
+        res.headers().clone()
+    }
+
+    #[test]
+    fn hsts_only_for_an_https_origin_and_no_store_only_where_tracked() {
+        let https = headers_of(true, false);
+        assert_eq!(
+            https[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000; includeSubDomains"
+        );
+        assert!(!https.contains_key(header::CACHE_CONTROL));
+        let http = headers_of(false, true);
+        assert!(!http.contains_key(header::STRICT_TRANSPORT_SECURITY));
+        assert_eq!(http[header::CACHE_CONTROL], "no-store");
+        assert_eq!(http[header::VARY], "Cookie");
+        assert_eq!(http[header::X_FRAME_OPTIONS], "DENY");
+    }
+}

@@ -83,9 +83,13 @@ pub fn wants_html(req: &Request) -> bool {
     }
 }
 
-/// Static assets and the health checks: no session work at all.
+/// Static assets and the health checks: no session work at all (and no
+/// `no-store`: flags and icons are the same for everyone, so browsers may
+/// keep them).
 pub fn is_untracked(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with("/flags/")
+        || path.starts_with("/icons/")
         || matches!(
             path,
             "/favicon.svg" | "/favicon.ico" | "/robots.txt" | "/livez" | "/healthz"

@@ -164,3 +164,55 @@ async fn only_the_configured_forwarding_header_is_believed() {
     let s = &h.store.list_active_sessions(uid).await.unwrap()[0];
     assert_eq!(s.ip, "81.2.69.142");
 }
+
+/// Collects what the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn forwarding_headers_without_trusted_proxies_are_ignored_with_one_warning() {
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // A current-thread runtime: everything below logs through this one.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let h = harness().await;
+    let (cookie, uid) = h.session("unproxied").await;
+    let warnings = || {
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        text.matches("TRUSTED_PROXIES is empty").count()
+    };
+    assert_eq!(
+        h.send(page("/sessions", &cookie)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(warnings(), 0, "no forwarding header, nothing to say");
+    for _ in 0..3 {
+        let mut req = page("/sessions", &cookie);
+        req.headers_mut()
+            .insert("x-forwarded-for", "81.2.69.142".parse().unwrap());
+        assert_eq!(h.send(req).await.status(), StatusCode::OK);
+    }
+    assert_eq!(warnings(), 1, "said once");
+    h.clock.advance(chrono::Duration::seconds(10));
+    h.store.flush_activity().await.unwrap();
+    let s = &h.store.list_active_sessions(uid).await.unwrap()[0];
+    assert_eq!(
+        s.ip,
+        PEER.split(':').next().unwrap(),
+        "the peer, not the header"
+    );
+}

@@ -29,6 +29,10 @@ async fn tracked_responses_are_no_store_and_assets_are_not_tracked() {
     let res = h.send(get("/livez")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(cache_control(&res), None, "untracked");
+    for path in ["/pkg/sessionboard.css", "/flags/gb.svg", "/icons/local.svg"] {
+        let res = h.send(get_with(path, &cookie)).await;
+        assert_eq!(cache_control(&res), None, "{path} is the same for everyone");
+    }
     assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
 }
 

@@ -27,6 +27,7 @@ struct Enrolled {
 async fn enrolled(t: &TestDb, name: &str) -> Enrolled {
     let user_id = user(&t.store, name).await;
     let (_, first) = login(&t.store, user_id, FIREFOX_LINUX, GB).await;
+    assert!(!sessions_page_says_on(t, &first).await);
     t.store.begin_two_factor(&first).await.unwrap();
     let e = t.store.two_factor_enrolment(&first).await.unwrap().unwrap();
     assert!(e.otpauth_url.starts_with("otpauth://totp/Sessionboard:"));
@@ -46,12 +47,27 @@ async fn enrolled(t: &TestDb, name: &str) -> Enrolled {
         .await
         .unwrap()
         .unwrap();
+    assert!(sessions_page_says_on(t, &first).await);
     Enrolled {
         user_id,
         first,
         secret: e.secret_base32,
         recovery,
     }
+}
+
+/// What the sessions page's one statement says about the second factor.
+async fn sessions_page_says_on(t: &TestDb, viewer: &CurrentSession) -> bool {
+    let first_page = sessions::HistoryQuery {
+        before: None,
+        after: None,
+        limit: 10,
+    };
+    t.store
+        .sessions_page(viewer, &first_page)
+        .await
+        .unwrap()
+        .two_factor_on
 }
 
 async fn password_step(t: &TestDb, name: &str) -> PendingLogin {
