@@ -17,6 +17,8 @@ function start(dbFile: string): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+      // Beside the database, not in the project's data/ directory.
+      SECRET_KEY_FILE: path.join(path.dirname(dbFile), "secret.key"),
       LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
       LEPTOS_SITE_ROOT: "target/site",
       PUBLIC_ORIGIN: URL,
