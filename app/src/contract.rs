@@ -170,9 +170,11 @@ pub mod query {
     pub const TOKEN: &str = "token";
     /// `/account/email/verify?verified=1`.
     pub const VERIFIED: &str = "verified";
-    /// `/account/two-factor?on=1` / `?off=1`.
+    /// `/account/two-factor?on=1` / `?off=1` / `?saved=1`.
     pub const ON: &str = "on";
     pub const OFF: &str = "off";
+    /// The recovery codes were saved.
+    pub const SAVED: &str = "saved";
     /// History paging cursors.
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";

@@ -27,6 +27,8 @@ pub const TWO_FACTOR_ON_ALREADY: &str = "Two-factor authentication is already on
 pub const TWO_FACTOR_TURNED_ON: &str =
     "Two-factor authentication is on. Keep your recovery codes somewhere safe.";
 pub const TWO_FACTOR_TURNED_OFF: &str = "Two-factor authentication is off.";
+pub const RECOVERY_CODES_SAVED: &str =
+    "Recovery codes saved. They will not be shown again; each works once.";
 pub const MAIL_DISABLED: &str =
     "Email alerts are not set up on this server (its operator sets SMTP_URL and MAIL_FROM).";
 pub const INVALID_EMAIL: &str = "That is not an email address we can send to.";

@@ -57,7 +57,12 @@ async function enrol(page: Page, js: boolean): Promise<{ secret: string; recover
     "download",
     "sessionboard-recovery-codes.txt",
   );
-  // Shown once.
+  // A repeated load loses nothing; once saved, never shown again.
+  await page.reload();
+  expect(await field(page.locator("main"), "recovery-codes").locator("li").allInnerTexts()).toEqual(codes);
+  await page.getByRole("button", { name: "I have saved these codes" }).click();
+  await expect(page.getByText("Recovery codes saved. They will not be shown again; each works once.")).toBeVisible();
+  await expect(field(page.locator("main"), "recovery-codes")).toHaveCount(0);
   await page.reload();
   await expect(field(page.locator("main"), "recovery-codes")).toHaveCount(0);
   await expect(page.getByText("10 recovery codes left.")).toBeVisible();

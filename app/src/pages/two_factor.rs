@@ -6,7 +6,9 @@ use crate::components::{Field, reauth_field};
 use crate::contract::{Page, query as keys};
 use crate::display;
 use crate::messages::{self, plural};
-use crate::server_fns::two_factor::{BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor};
+use crate::server_fns::two_factor::{
+    BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor, RecoveryCodesSaved,
+};
 use ::sessions::{CurrentSession, SessionStore};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -43,9 +45,12 @@ fn recovery_codes(username: &str, codes: Vec<String>) -> impl IntoView + use<> {
     view! {
         <section class="recovery" aria-labelledby="recovery-title">
             <h2 id="recovery-title">"Your recovery codes"</h2>
-            <p>"Each one signs you in once if your phone is lost. They are shown only now: save them somewhere safe."</p>
+            <p>"Each one signs you in once if your phone is lost. Save them somewhere safe: once you say so, they are never shown again."</p>
             <ul class="codes" data-field="recovery-codes">{items}</ul>
             <a class="btn" href=href download="sessionboard-recovery-codes.txt">"Download as text"</a>
+            <form action=RecoveryCodesSaved::PATH method="post">
+                <button type="submit" class="btn btn-primary">"I have saved these codes"</button>
+            </form>
         </section>
     }
 }
@@ -124,6 +129,8 @@ pub fn TwoFactor() -> impl IntoView {
     let q = query();
     let info = if q.get(keys::ON).is_some() {
         Some(messages::TWO_FACTOR_TURNED_ON)
+    } else if q.get(keys::SAVED).is_some() {
+        Some(messages::RECOVERY_CODES_SAVED)
     } else {
         q.get(keys::OFF).map(|_| messages::TWO_FACTOR_TURNED_OFF)
     };

@@ -32,6 +32,17 @@ pub async fn confirm_two_factor(code: String, password: Option<String>) -> Resul
     Ok(())
 }
 
+/// The owner saved the new recovery codes: they are not shown again.
+#[server(endpoint = "two_factor_codes_saved")]
+pub async fn recovery_codes_saved() -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    store.recovery_codes_saved(&current).await.map_err(fail)?;
+    after_plain_form(Page::TwoFactor, &format!("{}=1", query::SAVED));
+    Ok(())
+}
+
 /// Turns it off: the password and a code (or a recovery code).
 #[server(endpoint = "two_factor_disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {

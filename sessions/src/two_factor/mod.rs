@@ -2,7 +2,8 @@
 //! recovery codes.
 //!
 //! Enrolment needs a recent password check; the secret waits (encrypted)
-//! until a first code confirms it, then ten recovery codes are shown once.
+//! until a first code confirms it, then ten recovery codes are shown until
+//! the owner says they are saved.
 //! With a second factor, a right password gives a [`PendingLogin`], not a
 //! session: [`SessionStore::complete_login`] makes the session after a
 //! code. Codes are throttled like passwords, a TOTP code is good once (the
@@ -127,7 +128,7 @@ impl SessionStore {
     }
 
     /// Turns the second factor on with a first code from the app; makes
-    /// ten recovery codes, shown once by [`reveal_recovery_codes`](Self::reveal_recovery_codes).
+    /// ten recovery codes, shown by [`reveal_recovery_codes`](Self::reveal_recovery_codes) until saved.
     pub async fn confirm_two_factor(&self, current: &CurrentSession, typed: &str) -> Result<()> {
         self.require_recent_auth(current).await?;
         let a = account(&self.inner.db, current.user_id).await?;
@@ -199,7 +200,10 @@ impl SessionStore {
             .keyed_hash(&format!("recovery:{user_id}:{normal}"))
     }
 
-    /// The recovery codes just made, once: a second call gets `None`.
+    /// The recovery codes just made, until the owner says they are saved
+    /// ([`recovery_codes_saved`](Self::recovery_codes_saved)); `None` after.
+    /// Reading them changes nothing: a retried or repeated page load must
+    /// not lose codes that were never seen.
     pub async fn reveal_recovery_codes(
         &self,
         current: &CurrentSession,
@@ -208,21 +212,22 @@ impl SessionStore {
         let Some(sealed) = a.recovery_reveal_enc else {
             return Ok(None);
         };
-        let taken = user::Entity::update_many()
-            .col_expr(user::Column::RecoveryRevealEnc, Expr::value(None::<String>))
-            .filter(user::Column::Id.eq(a.id))
-            .filter(user::Column::RecoveryRevealEnc.eq(sealed.as_str()))
-            .exec(&self.inner.db)
-            .await?;
-        if taken.rows_affected == 0 {
-            return Ok(None);
-        }
         let plain = self
             .secret_key()
             .open(a.id, &sealed)
             .ok_or(StoreError::SecretUnreadable)?;
         let text = String::from_utf8(plain).map_err(|_| StoreError::SecretUnreadable)?;
         Ok(Some(text.lines().map(str::to_owned).collect()))
+    }
+
+    /// The owner saved the new recovery codes: they are never shown again.
+    pub async fn recovery_codes_saved(&self, current: &CurrentSession) -> Result<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::RecoveryRevealEnc, Expr::value(None::<String>))
+            .filter(user::Column::Id.eq(current.user_id))
+            .exec(&self.inner.db)
+            .await?;
+        Ok(())
     }
 
     /// Turns the second factor off: needs the password and a code (or a

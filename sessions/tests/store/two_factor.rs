@@ -86,7 +86,10 @@ async fn enrolment_then_login_with_a_code(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let e = enrolled(&t, "alice").await;
     assert_eq!(e.recovery.len(), 10);
-    // Shown once.
+    // Shown again (a repeated page load loses nothing) until saved, then never.
+    let again = t.store.reveal_recovery_codes(&e.first).await.unwrap();
+    assert_eq!(again.as_ref(), Some(&e.recovery));
+    t.store.recovery_codes_saved(&e.first).await.unwrap();
     assert!(
         t.store
             .reveal_recovery_codes(&e.first)
