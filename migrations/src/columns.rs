@@ -1,5 +1,5 @@
 //! Adding and dropping several columns: one statement each, since SQLite
-//! alters one column at a time.
+//! alters one column at a time; and dropping a table the `down` steps made.
 use sea_orm_migration::prelude::*;
 
 pub async fn add(
@@ -30,4 +30,13 @@ pub async fn drop(
         manager.alter_table(alter).await?;
     }
     Ok(())
+}
+
+/// Drops `table` if it is there.
+pub async fn drop_table(
+    manager: &SchemaManager<'_>,
+    table: impl Iden + 'static,
+) -> Result<(), DbErr> {
+    let drop = Table::drop().table(table).if_exists().to_owned();
+    manager.drop_table(drop).await
 }

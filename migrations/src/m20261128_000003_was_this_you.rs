@@ -54,14 +54,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(SessionPlaces::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await?;
+        crate::columns::drop_table(manager, SessionPlaces::Table).await?;
         let columns = [
             Sessions::NewDevice,
             Sessions::NewLocation,

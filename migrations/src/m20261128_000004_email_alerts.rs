@@ -77,22 +77,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(MailOutbox::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(EmailTokens::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await?;
+        crate::columns::drop_table(manager, MailOutbox::Table).await?;
+        crate::columns::drop_table(manager, EmailTokens::Table).await?;
         let columns = [Users::Email, Users::EmailVerifiedAt];
         crate::columns::drop(manager, Users::Table, columns).await
     }

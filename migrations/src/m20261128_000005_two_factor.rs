@@ -75,22 +75,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(PendingLogins::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(RecoveryCodes::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await?;
+        crate::columns::drop_table(manager, PendingLogins::Table).await?;
+        crate::columns::drop_table(manager, RecoveryCodes::Table).await?;
         crate::columns::drop(manager, Sessions::Table, [Sessions::AuthMethod]).await?;
         let columns = [
             Users::TotpSecretEnc,

@@ -202,30 +202,13 @@ async fn the_sessions_page_agrees_with_the_separate_reads(b: Backend) {
     }
     assert_eq!(pages, 5);
     // Back up from the last page, and the window between two cursors.
-    let newer = t
-        .store
-        .sessions_page(
-            &viewer,
-            &HistoryQuery {
-                after: query.before.clone(),
-                limit: 5,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let direct = t
-        .store
-        .session_history(
-            alice,
-            &HistoryQuery {
-                after: query.before.clone(),
-                limit: 5,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let back = HistoryQuery {
+        after: query.before.clone(),
+        limit: 5,
+        ..Default::default()
+    };
+    let newer = t.store.sessions_page(&viewer, &back).await.unwrap();
+    let direct = t.store.session_history(alice, &back).await.unwrap();
     assert_eq!(ids(&newer.history.entries), ids(&direct.entries));
     t.clock.advance(ChronoDuration::minutes(11));
     assert!(

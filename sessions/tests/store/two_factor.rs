@@ -58,13 +58,8 @@ async fn enrolled(t: &TestDb, name: &str) -> Enrolled {
 
 /// What the sessions page's one statement says about the second factor.
 async fn sessions_page_says_on(t: &TestDb, viewer: &CurrentSession) -> bool {
-    let first_page = sessions::HistoryQuery {
-        before: None,
-        after: None,
-        limit: 10,
-    };
     t.store
-        .sessions_page(viewer, &first_page)
+        .sessions_page(viewer, &HistoryQuery::default())
         .await
         .unwrap()
         .two_factor_on
