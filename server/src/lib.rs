@@ -17,11 +17,16 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
+use axum::serve::IncomingStream;
+use futures::future::{Ready, ready};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use policy::headers::CspNonce;
 use policy::{SessionLayer, SessionService};
-use tower::Layer;
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+use tokio::net::TcpListener;
+use tower::{Layer, Service};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -29,6 +34,26 @@ use tower_http::trace::TraceLayer;
 /// the router as a service rather than being one of its layers, which
 /// would box and clone a service per request on every route.
 pub type Sessionboard = SessionService<Router>;
+
+/// What `axum::serve` takes: per connection, a [`Sessionboard`] that knows
+/// the peer's address (rather than a `ConnectInfo` extension allocated
+/// into every request).
+#[derive(Clone)]
+pub struct Connections(pub Sessionboard);
+
+impl<'a> Service<IncomingStream<'a, TcpListener>> for Connections {
+    type Response = Sessionboard;
+    type Error = Infallible;
+    type Future = Ready<Result<Sessionboard, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: IncomingStream<'a, TcpListener>) -> Self::Future {
+        ready(Ok(self.0.for_peer(*stream.remote_addr())))
+    }
+}
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.store().db().ping().await {
@@ -71,13 +96,16 @@ pub fn router(state: AppState) -> Sessionboard {
             context, shell,
         ))
         .with_state(leptos_options)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        // Added after the layers, so without them: two-byte answers have
+        // nothing to compress, and probes would flood a request log (a
+        // layered route also costs a boxed clone per request).
         // A trivial route behind the session layer (the load benchmark's subject).
         .route("/api/ping", get(ping))
         // Liveness, passed through the session layer untouched: also the load
         // benchmark's baseline for /api/ping, which is the same handler.
-        .route("/livez", get(ping))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http());
+        .route("/livez", get(ping));
     SessionLayer(state).layer(app)
 }
 

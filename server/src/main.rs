@@ -1,14 +1,12 @@
 //! The Sessionboard binary: reads the configuration, connects, migrates,
 //! serves, and writes pending activity on the way out.
 use anyhow::Context;
-use axum::ServiceExt;
 use clap::Parser;
 use leptos::config::get_configuration;
 use migrations::{Migrator, MigratorTrait};
 use server::config::Config;
-use server::{AppState, WebConfig, demo, router};
+use server::{AppState, Connections, WebConfig, demo, router};
 use sessions::{SessionStore, TrustedProxies};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -101,17 +99,12 @@ async fn main() -> anyhow::Result<()> {
         config.site_addr,
         config.public_origin
     );
-    axum::serve(
-        listener,
-        ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
-            app,
-        ),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = shutdown_tx.send(true);
-    })
-    .await?;
+    axum::serve(listener, Connections(app))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = shutdown_tx.send(true);
+        })
+        .await?;
 
     background.stop();
     if let Some(mailer) = mailer {

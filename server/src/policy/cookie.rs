@@ -2,20 +2,40 @@
 use app::contract::SESSION_COOKIE;
 use axum::http::{HeaderMap, header};
 
-/// The session cookie's value, first one wins. Found by hand rather than
-/// with the `cookie` crate's parser: this runs on every request, and a full
-/// parse of every pair (with its allocations) for one value we know to be
-/// base64url, never quoted or encoded, measured slower in the web bench.
+/// The session cookie's value, first one wins (a value that is not UTF-8
+/// is skipped). Found by hand rather than with the `cookie` crate's
+/// parser: this runs on every request, and a full parse of every pair
+/// (with its allocations) for one value we know to be base64url, never
+/// quoted or encoded, measured slower in the web bench. Bytes rather than
+/// `to_str` for the same reason, and so that another cookie's odd byte
+/// does not hide ours.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
+        .flat_map(|v| pairs(v.as_bytes()))
         .find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            (name.trim_ascii() == SESSION_COOKIE).then(|| value.trim_ascii())
+            let eq = memchr::memchr(b'=', pair)?;
+            let (name, value) = (&pair[..eq], &pair[eq + 1..]);
+            if name.trim_ascii() != SESSION_COOKIE.as_bytes() {
+                return None;
+            }
+            std::str::from_utf8(value.trim_ascii()).ok()
         })
+}
+
+/// The `;`-separated pairs of one header value, found with `memchr`.
+fn pairs(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (pair, next) = match memchr::memchr(b';', r) {
+            Some(i) => (&r[..i], Some(&r[i + 1..])),
+            None => (r, None),
+        };
+        rest = next;
+        Some(pair)
+    })
 }
 
 #[cfg(test)]
@@ -61,7 +81,7 @@ mod tests {
         );
         let big = format!("{name}={}", "A".repeat(8 * 1024));
         assert_eq!(found(&[big.as_bytes()]).map(|v| v.len()), Some(8 * 1024));
-        // A header that is not UTF-8 is skipped, not an error.
+        // A value that is not UTF-8 is skipped, not an error.
         let mut odd = format!("{name}=caf").into_bytes();
         odd.push(0xe9);
         assert_eq!(found(&[&odd]), None);

@@ -38,6 +38,18 @@ fn csp(nonce: Option<&str>) -> String {
     )
 }
 
+/// The policy of every response that is not a page: it may load, run and
+/// frame nothing (what a JSON answer, a script file or an SVG opened on its
+/// own needs), and is 118 bytes shorter than a page's on every API reply.
+const NOT_A_PAGE_CSP: &str =
+    "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Whether a response is an HTML document, which gets the page policy.
+fn is_html(h: &axum::http::HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
 /// Which headers go on every response.
 #[derive(Debug, Clone)]
 pub struct HeaderPolicy {
@@ -56,9 +68,11 @@ impl HeaderPolicy {
 
     fn apply(&self, res: &mut Response, tracked: bool, nonce: Option<&CspNonce>) {
         let h = res.headers_mut();
-        let csp = nonce
-            .and_then(|n| HeaderValue::from_str(&csp(Some(&n.0))).ok())
-            .unwrap_or_else(|| self.csp.clone());
+        let csp = match nonce {
+            Some(n) => HeaderValue::from_str(&csp(Some(&n.0))).unwrap_or_else(|_| self.csp.clone()),
+            None if is_html(h) => self.csp.clone(),
+            None => HeaderValue::from_static(NOT_A_PAGE_CSP),
+        };
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         h.insert(

@@ -18,7 +18,7 @@ use futures::future::{BoxFuture, Either, Ready, ready};
 use headers::{CspNonce, WithHeaders};
 use sessions::{CurrentSession, SessionToken};
 use std::convert::Infallible;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower::{Layer, Service};
@@ -34,6 +34,7 @@ impl<S> Layer<S> for SessionLayer {
         SessionService {
             inner,
             state: self.0.clone(),
+            peer: None,
         }
     }
 }
@@ -55,6 +56,23 @@ impl<S> Layer<S> for SessionLayer {
 pub struct SessionService<S> {
     inner: S,
     state: AppState,
+    /// The connection's peer, when served by [`crate::Connections`] (tests
+    /// give it as a `MockConnectInfo` extension instead).
+    peer: Option<SocketAddr>,
+}
+
+impl<S> SessionService<S> {
+    /// This service for one connection from `peer`.
+    pub fn for_peer(&self, peer: SocketAddr) -> Self
+    where
+        S: Clone,
+    {
+        Self {
+            inner: self.inner.clone(),
+            state: self.state.clone(),
+            peer: Some(peer),
+        }
+    }
 }
 
 type Reply = Result<Response, Infallible>;
@@ -102,7 +120,7 @@ where
                 None,
             )));
         }
-        let ip = tracking::client_ip(state, &req);
+        let ip = tracking::client_ip(state, self.peer, &req);
         // Only state-changing server functions (login, register) read it.
         if changes_state {
             req.extensions_mut().insert(ClientIp(ip));

@@ -4,18 +4,17 @@ use crate::state::AppState;
 use app::contract::Page;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{Method, header};
+use axum::http::{HeaderName, Method, header};
 use sessions::client_ip::{ProxyHeader, canonical};
 use sessions::resolve_client_ip;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Client IP: the configured forwarding header only matters behind a
-/// trusted proxy.
-pub fn client_ip(state: &AppState, req: &Request) -> IpAddr {
+/// trusted proxy. `peer` is the connection's, when the service knows it.
+pub fn client_ip(state: &AppState, peer: Option<SocketAddr>, req: &Request) -> IpAddr {
     let ext = req.extensions();
-    let peer = ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0)
+    let peer = peer
+        .or_else(|| ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
         // What `oneshot` tests provide instead of a real connection.
         .or_else(|| ext.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
@@ -36,20 +35,31 @@ pub fn client_ip(state: &AppState, req: &Request) -> IpAddr {
     resolve_client_ip(peer, &values, header, trusted)
 }
 
+/// The forwarding headers, named once (a lookup by `&str` parses the
+/// name on every request).
+static FORWARDING: [(ProxyHeader, HeaderName); 3] = [
+    (
+        ProxyHeader::XForwardedFor,
+        HeaderName::from_static("x-forwarded-for"),
+    ),
+    (ProxyHeader::Forwarded, header::FORWARDED),
+    (ProxyHeader::XRealIp, HeaderName::from_static("x-real-ip")),
+];
+
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
+
 /// Forwarding headers from a peer nobody trusts are ignored: say so once,
 /// since behind a proxy it means every client looks like the proxy.
 fn warn_once_if_forwarded(state: &AppState, req: &Request) {
     if state.warned_untrusted_forwarding() {
         return;
     }
-    let forwarded = [
-        ProxyHeader::XForwardedFor,
-        ProxyHeader::Forwarded,
-        ProxyHeader::XRealIp,
-    ]
-    .iter()
-    .find(|h| req.headers().contains_key(h.name()));
-    if let Some(h) = forwarded
+    // A walk over the request's few names beats three hashed lookups.
+    let forwarded = req
+        .headers()
+        .keys()
+        .find_map(|k| FORWARDING.iter().find(|(_, name)| name == k));
+    if let Some((h, _)) = forwarded
         && state.first_untrusted_forwarding()
     {
         tracing::warn!(
@@ -74,7 +84,7 @@ pub fn wants_html(req: &Request) -> bool {
         return false;
     }
     let headers = req.headers();
-    match headers.get("sec-fetch-dest").and_then(|v| v.to_str().ok()) {
+    match headers.get(SEC_FETCH_DEST).and_then(|v| v.to_str().ok()) {
         Some(dest) => dest == "document",
         None => headers
             .get(header::ACCEPT)

@@ -53,6 +53,44 @@ async fn pages_carry_the_security_headers_and_their_scripts_the_nonce() {
 }
 
 #[tokio::test]
+async fn what_is_not_a_page_gets_a_policy_that_allows_nothing() {
+    let h = harness().await;
+    let cookie = h.signed_in("strict").await;
+    // An API answer and a health check: no nonce, nothing may load, run or
+    // frame them.
+    for req in [get_with("/api/ping", &cookie), get("/livez")] {
+        let path = req.uri().path().to_owned();
+        let res = h.send(req).await;
+        let csp = header(&res, "content-security-policy").unwrap();
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert!(!csp.contains("script-src"), "{path}: {csp}");
+        assert_eq!(header(&res, "x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
+    }
+    // HTML is a page whoever asked: the page's policy, without a nonce
+    // when the request did not look like a document load.
+    let res = h.send(get("/login")).await;
+    assert!(
+        header(&res, "content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = header(&res, "content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("'nonce-"), "{csp}");
+}
+
+#[tokio::test]
 async fn a_cookie_with_no_origin_hints_is_refused() {
     let h = harness().await;
     let cookie = h.signed_in("silent").await;

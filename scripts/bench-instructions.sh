@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Instructions per request (valgrind's callgrind counts instructions, not
+# seconds, so the figures repeat on a noisy machine where wrk's do not):
+# the bare axum router, /livez (passed through the session layer) and
+# /api/ping (authenticated from the cache and tracked), on the release
+# server. User space only: the kernel's share of a request is not counted.
+# Not part of `make test`.
+source "$(dirname "$0")/common.sh"
+ensure_build_tools
+command -v valgrind >/dev/null 2>&1 || { step "Installing valgrind (apt)"; apt-get install -y -qq valgrind >/dev/null; }
+
+N=${BENCH_REQUESTS:-3000}
+PORT=3202
+BASE="http://localhost:$PORT"
+DIR="$(mktemp -d)"
+trap 'kill ${VG:-} 2>/dev/null; rm -rf "$DIR"' EXIT
+
+step "Release build (and the bare router)"
+cargo leptos build --release
+cargo build --release -q -p server --example bare
+
+# N keep-alive GETs on one connection; fails on any status but 200.
+cat > "$DIR/client.py" <<'PY'
+import http.client, sys
+port, path, n, cookie = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    r = c.getresponse(); r.read()
+    if r.status != 200: sys.exit(f"{path}: status {r.status}")
+PY
+
+# count PORT PATH COOKIE: zero the counters, send N requests, dump, print per request.
+count() {
+  python3 "$DIR/client.py" "$1" "$2" 200 "$3"  # warm-up
+  callgrind_control -z "$VG" >/dev/null 2>&1
+  python3 "$DIR/client.py" "$1" "$2" "$N" "$3"
+  callgrind_control -d "$VG" >/dev/null 2>&1
+  local f; f=$(ls -t "$DIR"/cg.*.* | head -1)
+  callgrind_annotate "$f" | awk -v n="$N" -v what="$4" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "    %-52s %7.0f instructions per request\n", what, $1 / n }'
+}
+
+step "Bare axum router under callgrind ($N requests)"
+valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/examples/bare "127.0.0.1:$PORT" 2>"$DIR/vg-bare.log" & VG=$!
+for _ in $(seq 100); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.3; done
+count "$PORT" /livez "" "bare router, no layers"
+kill "$VG"; wait "$VG" 2>/dev/null || true; rm -f "$DIR"/cg.*
+
+step "Release server under callgrind ($N requests each)"
+DATABASE_URL="sqlite://$DIR/b.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
+  PUBLIC_ORIGIN="$BASE" RUST_LOG=warn SECRET_KEY_FILE="$DIR/secret.key" \
+  valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/sessionboard 2>"$DIR/vg.log" & VG=$!
+for _ in $(seq 300); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.5; done
+curl -sf -m 120 -c "$DIR/jar" -o /dev/null -d "username=instructions&password=benchmark-pass&confirm=benchmark-pass" \
+  "$BASE/api/register" || die "could not register the benchmark user"
+COOKIE="__Host-sb_session=$(awk '$6 == "__Host-sb_session" { print $7 }' "$DIR/jar")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" -H 'Accept: text/html' "$BASE/sessions")" = 200 ] \
+  || die "the benchmark cookie does not open /sessions"
+count "$PORT" /livez "$COOKIE" "/livez (passed through the session layer)"
+count "$PORT" /api/ping "$COOKIE" "/api/ping (authenticated from the cache, tracked)"
+note "(under valgrind SHA-256 runs without the CPU's SHA instructions: /api/ping counts its software path)"
