@@ -57,8 +57,11 @@ pub enum ProxyHeader {
 }
 
 impl ProxyHeader {
+    /// Every forwarding header there is.
+    pub const ALL: [ProxyHeader; 3] = [Self::XForwardedFor, Self::Forwarded, Self::XRealIp];
+
     /// The header's name, lower case.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Self::XForwardedFor => "x-forwarded-for",
             Self::Forwarded => "forwarded",
@@ -71,7 +74,7 @@ impl FromStr for ProxyHeader {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        [Self::XForwardedFor, Self::Forwarded, Self::XRealIp]
+        Self::ALL
             .into_iter()
             .find(|h| h.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| format!("{s:?}: expected x-forwarded-for, forwarded or x-real-ip"))

@@ -2,8 +2,8 @@
 //! whether the request opens a page.
 use crate::state::AppState;
 use app::contract::Page;
+use axum::extract::Request;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderName, Method, header};
 use sessions::client_ip::{ProxyHeader, canonical};
 use sessions::resolve_client_ip;
@@ -12,11 +12,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 /// Client IP: the configured forwarding header only matters behind a
 /// trusted proxy. `peer` is the connection's, when the service knows it.
 pub fn client_ip(state: &AppState, peer: Option<SocketAddr>, req: &Request) -> IpAddr {
-    let ext = req.extensions();
     let peer = peer
-        .or_else(|| ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
         // What `oneshot` tests provide instead of a real connection.
-        .or_else(|| ext.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
+        .or_else(|| {
+            req.extensions()
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|m| m.0)
+        })
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
     let trusted = state.trusted();
     if !trusted.contains(peer) {
@@ -28,23 +30,32 @@ pub fn client_ip(state: &AppState, peer: Option<SocketAddr>, req: &Request) -> I
     let header = state.proxy_header();
     let values: Vec<&str> = req
         .headers()
-        .get_all(header.name())
+        .get_all(header_name(header))
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
     resolve_client_ip(peer, &values, header, trusted)
 }
 
-/// The forwarding headers, named once (a lookup by `&str` parses the
-/// name on every request).
+/// The forwarding headers by name, built once (a lookup by `&str` parses
+/// the name on every request).
 static FORWARDING: [(ProxyHeader, HeaderName); 3] = [
-    (
-        ProxyHeader::XForwardedFor,
-        HeaderName::from_static("x-forwarded-for"),
-    ),
-    (ProxyHeader::Forwarded, header::FORWARDED),
-    (ProxyHeader::XRealIp, HeaderName::from_static("x-real-ip")),
+    named(ProxyHeader::ALL[0]),
+    named(ProxyHeader::ALL[1]),
+    named(ProxyHeader::ALL[2]),
 ];
+
+const fn named(h: ProxyHeader) -> (ProxyHeader, HeaderName) {
+    (h, HeaderName::from_static(h.name()))
+}
+
+fn header_name(h: ProxyHeader) -> &'static HeaderName {
+    let (_, name) = FORWARDING
+        .iter()
+        .find(|(p, _)| *p == h)
+        .expect("every header is named");
+    name
+}
 
 const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 
