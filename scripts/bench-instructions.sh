@@ -47,9 +47,7 @@ count "$PORT" /livez "" "bare router, no layers"
 kill "$VG"; wait "$VG" 2>/dev/null || true; rm -f "$DIR"/cg.*
 
 step "Release server under callgrind ($N requests each)"
-DATABASE_URL="sqlite://$DIR/b.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PUBLIC_ORIGIN="$BASE" RUST_LOG=warn SECRET_KEY_FILE="$DIR/secret.key" \
-  valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/sessionboard 2>"$DIR/vg.log" & VG=$!
+bench_server "sqlite://$DIR/b.db?mode=rwc" "$PORT" "$DIR" valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/sessionboard 2>"$DIR/vg.log" & VG=$!
 for _ in $(seq 300); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.5; done
 curl -sf -m 120 -c "$DIR/jar" -o /dev/null -d "username=instructions&password=benchmark-pass&confirm=benchmark-pass" \
   "$BASE/api/register" || die "could not register the benchmark user"

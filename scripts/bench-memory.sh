@@ -16,9 +16,7 @@ cargo leptos build --release
 rss() { awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$SERVER/status"; }
 
 step "Starting the release server on $BASE"
-DATABASE_URL="sqlite://$DIR/mem.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PUBLIC_ORIGIN="$BASE" GEOIP_DB=sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb RUST_LOG=warn SECRET_KEY_FILE="$DIR/secret.key" \
-  target/release/sessionboard & SERVER=$!
+bench_server "sqlite://$DIR/mem.db?mode=rwc" "$PORT" "$DIR" target/release/sessionboard & SERVER=$!
 for _ in $(seq 100); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.1; done
 sleep 1
 note "after start:                      $(rss)"

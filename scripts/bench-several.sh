@@ -26,9 +26,8 @@ cargo leptos build --release
 
 BASE="http://localhost:3210"
 for n in 1 2; do
-  DATABASE_URL="${ADMIN%/*}/$DB?application_name=sessionboard-$n" LEPTOS_SITE_ADDR="127.0.0.1:321$n" \
-    LEPTOS_SITE_ROOT=target/site PUBLIC_ORIGIN="$BASE" TRUSTED_PROXIES=127.0.0.1/32 RUST_LOG=warn \
-    REGISTER_MAX_PER_IP=100000 SECRET_KEY_FILE="$PREFIX/secret.key" target/release/sessionboard & PIDS+=($!)
+  bench_server "${ADMIN%/*}/$DB?application_name=sessionboard-$n" "321$n" "$PREFIX" PUBLIC_ORIGIN="$BASE" \
+    TRUSTED_PROXIES=127.0.0.1/32 REGISTER_MAX_PER_IP=100000 target/release/sessionboard & PIDS+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:321$n/livez" >/dev/null && break; sleep 0.1; done
 done
 sed -e 's/127.0.0.1:3001;\(.*\)# @SERVER_1/127.0.0.1:3211;\1# @SERVER_1/' \

@@ -18,9 +18,7 @@ cargo build --release -q -p server --example bare
 target/release/examples/bare 127.0.0.1:3299 & BARE_PID=$!
 
 step "Starting the release server on $BASE"
-DATABASE_URL="sqlite://$DIR/bench.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PUBLIC_ORIGIN="$BASE" GEOIP_DB=sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb RUST_LOG=warn SECRET_KEY_FILE="$DIR/secret.key" \
-  target/release/sessionboard & SERVER=$!
+bench_server "sqlite://$DIR/bench.db?mode=rwc" "$PORT" "$DIR" target/release/sessionboard & SERVER=$!
 for _ in $(seq 50); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.2; done
 
 step "Transferred size of /sessions' wasm + js + css (gzip, as served)"

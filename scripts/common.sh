@@ -80,3 +80,14 @@ ensure_build_tools() {
   ensure_wasm_bindgen
   ensure_node_tools
 }
+
+# The environment the benchmarks run the release server in, then a command:
+#   bench_server DATABASE_URL PORT STATE_DIR [VAR=value ...] COMMAND [ARGS ...] & PID=$!
+# Later VAR=value pairs win (PUBLIC_ORIGIN behind a proxy, say). Only in the
+# background: it execs, so that $! is the server (or valgrind) itself.
+bench_server() {
+  local db=$1 port=$2 dir=$3; shift 3
+  exec env DATABASE_URL="$db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+    PUBLIC_ORIGIN="http://localhost:$port" GEOIP_DB=sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb \
+    RUST_LOG=warn SECRET_KEY_FILE="$dir/secret.key" "$@"
+}

@@ -175,6 +175,8 @@ pub mod query {
     pub const OFF: &str = "off";
     /// The recovery codes were saved.
     pub const SAVED: &str = "saved";
+    /// "Saved" named older codes than those waiting: the newer ones stay.
+    pub const NEWER: &str = "newer";
     /// History paging cursors.
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";

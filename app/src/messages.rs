@@ -29,6 +29,7 @@ pub const TWO_FACTOR_TURNED_ON: &str =
 pub const TWO_FACTOR_TURNED_OFF: &str = "Two-factor authentication is off.";
 pub const RECOVERY_CODES_SAVED: &str =
     "Recovery codes saved. They will not be shown again; each works once.";
+pub const NEWER_RECOVERY_CODES: &str = "Those codes were replaced when two-factor authentication was set up again. Save the new ones below: the old ones no longer work.";
 pub const MAIL_DISABLED: &str =
     "Email alerts are not set up on this server (its operator sets SMTP_URL and MAIL_FROM).";
 pub const INVALID_EMAIL: &str = "That is not an email address we can send to.";

@@ -46,3 +46,31 @@ test("register, land on /sessions, see this session, and the page is live", asyn
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test("Log out lands on 'signed out' even when the live stream is refused while the form is on its way", async ({ browser }) => {
+  const { context, page } = await device(browser, UA.linuxFirefox, "81.2.69.142");
+  await register(page, uniqueName("leave"));
+  // Hold the page's stream until the logout has ended the session, then hold
+  // the logout's answer a while: the refused stream must not send the page
+  // to "ended from another device" (which would also cancel the logout's
+  // own navigation).
+  let ended!: () => void;
+  const sessionEnded = new Promise<void>((resolve) => (ended = resolve));
+  await page.route("**/api/events", async (route) => {
+    await sessionEnded;
+    await route.continue();
+  });
+  await page.route("**/api/logout", async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    ended();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await route.fulfill({ response }).catch(() => {}); // cancelled if the page left meanwhile
+  });
+  await page.reload();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(/\/login\?/);
+  await expect(page).toHaveURL(/\/login\?signed_out=1$/);
+  await expect(page.getByText("You have been signed out.")).toBeVisible();
+  await context.close();
+});

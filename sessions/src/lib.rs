@@ -58,7 +58,9 @@ pub use review::{MAX_NAME_CHARS, normalize_name};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
 pub use sessions_page::SessionsPage;
 pub use store::{Background, SessionStore};
-pub use two_factor::{Enrolment, LoginStep, PendingLogin, SecretKey, TwoFactorStatus};
+pub use two_factor::{
+    Enrolment, LoginStep, PendingLogin, RecoveryCodes, SecretKey, TwoFactorStatus,
+};
 
 /// Result type of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -9,7 +9,7 @@ use crate::messages::{self, plural};
 use crate::server_fns::two_factor::{
     BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor, RecoveryCodesSaved,
 };
-use ::sessions::{CurrentSession, SessionStore};
+use ::sessions::{CurrentSession, RecoveryCodes, SessionStore};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -36,9 +36,10 @@ fn codes_file(username: &str, codes: &[String]) -> String {
     format!("data:text/plain;charset=utf-8,{encoded}")
 }
 
-fn recovery_codes(username: &str, codes: Vec<String>) -> impl IntoView + use<> {
-    let href = codes_file(username, &codes);
-    let items = codes
+fn recovery_codes(username: &str, shown: RecoveryCodes) -> impl IntoView + use<> {
+    let href = codes_file(username, &shown.codes);
+    let items = shown
+        .codes
         .into_iter()
         .map(|c| view! { <li><code>{c}</code></li> })
         .collect_view();
@@ -49,6 +50,7 @@ fn recovery_codes(username: &str, codes: Vec<String>) -> impl IntoView + use<> {
             <ul class="codes" data-field="recovery-codes">{items}</ul>
             <a class="btn" href=href download="sessionboard-recovery-codes.txt">"Download as text"</a>
             <form action=RecoveryCodesSaved::PATH method="post">
+                <input type="hidden" name="batch" value=shown.batch/>
                 <button type="submit" class="btn btn-primary">"I have saved these codes"</button>
             </form>
         </section>
@@ -131,6 +133,8 @@ pub fn TwoFactor() -> impl IntoView {
         Some(messages::TWO_FACTOR_TURNED_ON)
     } else if q.get(keys::SAVED).is_some() {
         Some(messages::RECOVERY_CODES_SAVED)
+    } else if q.get(keys::NEWER).is_some() {
+        Some(messages::NEWER_RECOVERY_CODES)
     } else {
         q.get(keys::OFF).map(|_| messages::TWO_FACTOR_TURNED_OFF)
     };

@@ -32,14 +32,20 @@ pub async fn confirm_two_factor(code: String, password: Option<String>) -> Resul
     Ok(())
 }
 
-/// The owner saved the new recovery codes: they are not shown again.
+/// The owner saved the recovery codes of `batch` (the set the page
+/// showed): they are not shown again. Newer codes, made since that page
+/// was shown, stay and are shown instead.
 #[server(endpoint = "two_factor_codes_saved")]
-pub async fn recovery_codes_saved() -> Result<(), AppError> {
+pub async fn recovery_codes_saved(batch: String) -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
     let current = signed_in().await?;
-    store.recovery_codes_saved(&current).await.map_err(fail)?;
-    after_plain_form(Page::TwoFactor, &format!("{}=1", query::SAVED));
+    let saved = store
+        .recovery_codes_saved(&current, &batch)
+        .await
+        .map_err(fail)?;
+    let key = if saved { query::SAVED } else { query::NEWER };
+    after_plain_form(Page::TwoFactor, &format!("{key}=1"));
     Ok(())
 }
 

@@ -31,6 +31,26 @@ use sea_orm::{
 use std::fmt;
 use std::net::IpAddr;
 
+/// Recovery codes waiting to be saved, and the name of this set of them.
+/// `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecoveryCodes {
+    /// The codes, as the owner types them.
+    pub codes: Vec<String>,
+    /// Names this set (not derived from the codes alone: a keyed hash of
+    /// their sealing), for [`SessionStore::recovery_codes_saved`].
+    pub batch: String,
+}
+
+impl fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryCodes")
+            .field("codes", &"<redacted>")
+            .field("batch", &self.batch)
+            .finish()
+    }
+}
+
 /// What the enrolment page shows while a new secret waits for its first
 /// code. `Debug` is redacted.
 #[derive(Clone)]
@@ -207,7 +227,7 @@ impl SessionStore {
     pub async fn reveal_recovery_codes(
         &self,
         current: &CurrentSession,
-    ) -> Result<Option<Vec<String>>> {
+    ) -> Result<Option<RecoveryCodes>> {
         let a = account(&self.inner.db, current.user_id).await?;
         let Some(sealed) = a.recovery_reveal_enc else {
             return Ok(None);
@@ -217,17 +237,42 @@ impl SessionStore {
             .open(a.id, &sealed)
             .ok_or(StoreError::SecretUnreadable)?;
         let text = String::from_utf8(plain).map_err(|_| StoreError::SecretUnreadable)?;
-        Ok(Some(text.lines().map(str::to_owned).collect()))
+        Ok(Some(RecoveryCodes {
+            codes: text.lines().map(str::to_owned).collect(),
+            batch: self.batch_of(&sealed),
+        }))
     }
 
-    /// The owner saved the new recovery codes: they are never shown again.
-    pub async fn recovery_codes_saved(&self, current: &CurrentSession) -> Result<()> {
+    /// Names one sealing of codes without revealing them (each sealing has
+    /// its own nonce, so a new set always gets a new name).
+    fn batch_of(&self, sealed: &str) -> String {
+        self.secret_key().keyed_hash(&format!("reveal:{sealed}"))
+    }
+
+    /// The owner saved the codes of `batch` (what [`RecoveryCodes::batch`]
+    /// said when they were shown): they are never shown again. Returns
+    /// `false`, and clears nothing, when other codes wait instead (a page
+    /// left open from before a new enrolment must not hide the new codes).
+    pub async fn recovery_codes_saved(
+        &self,
+        current: &CurrentSession,
+        batch: &str,
+    ) -> Result<bool> {
+        let a = account(&self.inner.db, current.user_id).await?;
+        let Some(sealed) = a.recovery_reveal_enc else {
+            return Ok(true);
+        };
+        if self.batch_of(&sealed) != batch {
+            return Ok(false);
+        }
+        // Compare-and-swap: codes sealed since the read above stay.
         user::Entity::update_many()
             .col_expr(user::Column::RecoveryRevealEnc, Expr::value(None::<String>))
             .filter(user::Column::Id.eq(current.user_id))
+            .filter(user::Column::RecoveryRevealEnc.eq(sealed))
             .exec(&self.inner.db)
             .await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Turns the second factor off: needs the password and a code (or a

@@ -21,6 +21,7 @@ struct Enrolled {
     first: CurrentSession,
     secret: String,
     recovery: Vec<String>,
+    batch: String,
 }
 
 /// Registers `name`, signs in once, turns the second factor on.
@@ -41,18 +42,20 @@ async fn enrolled(t: &TestDb, name: &str) -> Enrolled {
     ));
     let code = code_at(&e.secret_base32, t.store.now());
     t.store.confirm_two_factor(&first, &code).await.unwrap();
-    let recovery = t
+    let shown = t
         .store
         .reveal_recovery_codes(&first)
         .await
         .unwrap()
         .unwrap();
     assert!(sessions_page_says_on(t, &first).await);
+    assert!(!format!("{shown:?}").contains(&shown.codes[0]));
     Enrolled {
         user_id,
         first,
         secret: e.secret_base32,
-        recovery,
+        recovery: shown.codes,
+        batch: shown.batch,
     }
 }
 
@@ -83,8 +86,16 @@ async fn enrolment_then_login_with_a_code(b: Backend) {
     assert_eq!(e.recovery.len(), 10);
     // Shown again (a repeated page load loses nothing) until saved, then never.
     let again = t.store.reveal_recovery_codes(&e.first).await.unwrap();
-    assert_eq!(again.as_ref(), Some(&e.recovery));
-    t.store.recovery_codes_saved(&e.first).await.unwrap();
+    assert_eq!(
+        again.map(|r| (r.codes, r.batch)),
+        Some((e.recovery.clone(), e.batch.clone()))
+    );
+    assert!(
+        t.store
+            .recovery_codes_saved(&e.first, &e.batch)
+            .await
+            .unwrap()
+    );
     assert!(
         t.store
             .reveal_recovery_codes(&e.first)
@@ -371,7 +382,59 @@ async fn secrets_are_sealed_with_the_key(b: Backend) {
     t.teardown().await;
 }
 
+/// "I have saved these codes" from a page shown before the second factor
+/// was turned off and on again names the old codes: the new ones stay.
+async fn saving_old_codes_keeps_newer_ones(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let e = enrolled(&t, "alice").await;
+    t.store
+        .disable_two_factor(&e.first, PASSWORD, &e.recovery[0], ip(GB))
+        .await
+        .unwrap();
+    t.store.begin_two_factor(&e.first).await.unwrap();
+    let again = t
+        .store
+        .two_factor_enrolment(&e.first)
+        .await
+        .unwrap()
+        .unwrap();
+    let code = code_at(&again.secret_base32, t.store.now());
+    t.store.confirm_two_factor(&e.first, &code).await.unwrap();
+    let newer = t
+        .store
+        .reveal_recovery_codes(&e.first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(newer.batch, e.batch);
+
+    assert!(
+        !t.store
+            .recovery_codes_saved(&e.first, &e.batch)
+            .await
+            .unwrap()
+    );
+    let still = t.store.reveal_recovery_codes(&e.first).await.unwrap();
+    assert_eq!(still.as_ref(), Some(&newer));
+    assert!(
+        t.store
+            .recovery_codes_saved(&e.first, &newer.batch)
+            .await
+            .unwrap()
+    );
+    assert_eq!(t.store.reveal_recovery_codes(&e.first).await.unwrap(), None);
+    // Saying it twice (a resubmitted form) is still "saved".
+    assert!(
+        t.store
+            .recovery_codes_saved(&e.first, &newer.batch)
+            .await
+            .unwrap()
+    );
+    t.teardown().await;
+}
+
 on_both_backends!(
+    saving_old_codes_keeps_newer_ones,
     enrolment_then_login_with_a_code,
     skew_window_and_replay,
     recovery_codes_work_once_even_in_parallel,
