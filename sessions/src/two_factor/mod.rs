@@ -265,14 +265,20 @@ impl SessionStore {
         if self.batch_of(&sealed) != batch {
             return Ok(false);
         }
-        // Compare-and-swap: codes sealed since the read above stay.
-        user::Entity::update_many()
+        // Compare-and-swap: codes sealed since the read above stay, and
+        // then whatever waits now decides the answer.
+        let cleared = user::Entity::update_many()
             .col_expr(user::Column::RecoveryRevealEnc, Expr::value(None::<String>))
             .filter(user::Column::Id.eq(current.user_id))
             .filter(user::Column::RecoveryRevealEnc.eq(sealed))
             .exec(&self.inner.db)
-            .await?;
-        Ok(true)
+            .await?
+            .rows_affected;
+        if cleared == 1 {
+            return Ok(true);
+        }
+        let now = account(&self.inner.db, current.user_id).await?;
+        Ok(now.recovery_reveal_enc.is_none())
     }
 
     /// Turns the second factor off: needs the password and a code (or a
