@@ -152,25 +152,27 @@ impl Dashboard {
     }
 }
 
-pub fn card(view: &SessionView, current_id: &str, places: &[Place]) -> SessionCard {
+pub fn card(view: SessionView, current_id: &str, places: &[Place]) -> SessionCard {
+    // Worded first, then the view's strings are moved, not copied.
+    let (title, default_name, browser) = (view.display_name(), view.default_name(), view.browser());
     SessionCard {
-        id: view.id.clone(),
         device_type: display::device_type(view.device_type),
-        platform: view.platform.clone(),
-        browser: view.browser(),
-        ip: view.ip.clone(),
+        browser,
         location: display::located(&view.location),
         last_seen_ms: view.last_seen_at.timestamp_millis(),
         created_ms: view.created_at.timestamp_millis(),
         pages_visited: view.pages_visited,
         current: view.id == current_id,
         auth_method: display::auth_method(view.auth_method),
-        name: view.name.clone(),
-        title: view.display_name(),
-        default_name: view.default_name(),
-        marks: Marks::of(view),
+        title,
+        default_name,
+        marks: Marks::of(&view),
         place_count: view.place_count,
         places: places.iter().map(PlaceLine::of).collect(),
+        id: view.id,
+        platform: view.platform,
+        ip: view.ip,
+        name: view.name,
     }
 }
 
@@ -224,12 +226,16 @@ pub async fn load(
     let pending = page.pending_sign_ins(current);
     let notices = notices_of(store, current, &pending).await?;
     let trail = |id: &str| page.places.get(id).map_or(&[][..], Vec::as_slice);
+    let cards = page
+        .active
+        .into_iter()
+        .map(|s| {
+            let places = trail(&s.id);
+            card(s, &current.public_id, places)
+        })
+        .collect();
     Ok(Dashboard {
-        cards: page
-            .active
-            .iter()
-            .map(|s| card(s, &current.public_id, trail(&s.id)))
-            .collect(),
+        cards,
         history: page.history.entries.iter().map(history_row).collect(),
         older: page.history.older.map(|c| c.encode()),
         newer: page.history.newer.map(|c| c.encode()),

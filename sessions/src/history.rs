@@ -99,20 +99,20 @@ impl SessionStore {
             .limit(1000)
             .all(&self.inner.db)
             .await?;
-        let views = self.active_views(&rows);
-        Ok(views)
+        Ok(self.active_views(rows))
     }
 
     /// Views of active rows, with the activity not yet written, most
     /// recently active first.
-    pub(crate) fn active_views(&self, rows: &[session::Model]) -> Vec<SessionView> {
+    pub(crate) fn active_views(&self, rows: Vec<session::Model>) -> Vec<SessionView> {
         let mut views: Vec<SessionView> = rows
-            .iter()
+            .into_iter()
             .map(|row| {
+                let (row_id, stored_seen) = (row.id, row.last_seen_at);
                 let mut view = SessionView::from(row);
-                if let Some(p) = self.inner.activity.peek(row.id) {
+                if let Some(p) = self.inner.activity.peek(row_id) {
                     view.pages_visited += p.pages;
-                    if p.last_seen_ms > row.last_seen_at {
+                    if p.last_seen_ms > stored_seen {
                         view.last_seen_at = from_ms(p.last_seen_ms);
                         view.location = self.location_of(p.ip);
                         view.ip = p.ip.to_string();
@@ -172,7 +172,7 @@ impl HistoryQuery {
         if upwards {
             rows.reverse();
         }
-        let entries: Vec<SessionView> = rows.iter().map(SessionView::from).collect();
+        let entries: Vec<SessionView> = rows.into_iter().map(SessionView::from).collect();
         let (first, last) = (
             entries.first().map(HistoryCursor::of),
             entries.last().map(HistoryCursor::of),

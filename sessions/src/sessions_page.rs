@@ -142,7 +142,7 @@ impl SessionStore {
                     history.push(model);
                 }
             }
-            (self.active_views(&active), query.page(history))
+            (self.active_views(active), query.page(history))
         };
         // Not listed (it expired this instant): ask, to be safe.
         let own = active.iter().find(|s| s.id == current.public_id);

@@ -68,13 +68,49 @@ fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32) {
 /// switches to the viewer's own time zone.
 pub fn utc_minutes(ms: i64) -> String {
     let (y, mo, d, h, mi, _) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+    let mut out = String::with_capacity(20);
+    date_and_minutes(&mut out, (y, mo, d, h, mi), ' ');
+    out.push_str(" UTC");
+    out
 }
 
 /// Exact ISO 8601 timestamp, for `datetime` attributes and hover text.
 pub fn iso(ms: i64) -> String {
     let (y, mo, d, h, mi, s) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    let mut out = String::with_capacity(20);
+    date_and_minutes(&mut out, (y, mo, d, h, mi), 'T');
+    out.push(':');
+    two_digits(&mut out, s);
+    out.push('Z');
+    out
+}
+
+/// `YYYY-MM-DD?hh:mm`, written digit by digit: the sessions page formats
+/// dozens of times per render and `format!`'s padding machinery showed up
+/// in its profile.
+fn date_and_minutes(out: &mut String, (y, mo, d, h, mi): (i64, u32, u32, u32, u32), sep: char) {
+    if (0..10_000).contains(&y) {
+        let y = y as u32;
+        two_digits(out, y / 100);
+        two_digits(out, y % 100);
+    } else {
+        // Outside four digits: what `{:04}` writes (a sign, no padding).
+        use std::fmt::Write;
+        let _ = write!(out, "{y:04}");
+    }
+    out.push('-');
+    two_digits(out, mo);
+    out.push('-');
+    two_digits(out, d);
+    out.push(sep);
+    two_digits(out, h);
+    out.push(':');
+    two_digits(out, mi);
+}
+
+fn two_digits(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]
@@ -130,6 +166,13 @@ mod tests {
             let _ = (relative(now, then), duration(now.saturating_sub(then)));
             let (a, b) = (utc_minutes(then), iso(then));
             proptest::prop_assert!(a.ends_with(" UTC") && b.ends_with('Z'));
+        }
+
+        #[test]
+        fn digits_written_by_hand_match_format(ms: i64) {
+            let (y, mo, d, h, mi, s) = civil(ms);
+            proptest::prop_assert_eq!(iso(ms), format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"));
+            proptest::prop_assert_eq!(utc_minutes(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"));
         }
 
         #[test]

@@ -102,19 +102,22 @@ fn location(ip: &str, code: Option<&str>) -> Location {
     Location::from_parts(ip.parse::<IpAddr>().ok(), code)
 }
 
-impl From<&Model> for SessionView {
-    fn from(m: &Model) -> Self {
+impl From<Model> for SessionView {
+    /// By value: the page moves its rows' strings rather than copying them.
+    fn from(m: Model) -> Self {
+        let location = self::location(&m.last_ip, m.last_country_code.as_deref());
+        let login_location = self::location(&m.login_ip, m.login_country_code.as_deref());
         Self {
-            id: m.public_id.clone(),
+            id: m.public_id,
             device_type: m.device_type,
-            platform: m.platform.clone(),
-            browser_name: m.browser_name.clone(),
-            browser_version: m.browser_version.clone(),
-            user_agent: m.user_agent.clone(),
-            ip: m.last_ip.clone(),
-            location: location(&m.last_ip, m.last_country_code.as_deref()),
-            login_ip: m.login_ip.clone(),
-            login_location: location(&m.login_ip, m.login_country_code.as_deref()),
+            platform: m.platform,
+            browser_name: m.browser_name,
+            browser_version: m.browser_version,
+            user_agent: m.user_agent,
+            ip: m.last_ip,
+            location,
+            login_ip: m.login_ip,
+            login_location,
             created_at: from_ms(m.created_at),
             last_seen_at: from_ms(m.last_seen_at),
             pages_visited: m.pages_visited,
@@ -125,9 +128,15 @@ impl From<&Model> for SessionView {
             new_location: m.new_location,
             location_changed: m.location_changed,
             answer: m.answer,
-            name: m.name.clone(),
+            name: m.name,
             place_count: m.place_count.max(1) as u32,
             auth_method: m.auth_method,
         }
+    }
+}
+
+impl From<&Model> for SessionView {
+    fn from(m: &Model) -> Self {
+        Self::from(m.clone())
     }
 }
