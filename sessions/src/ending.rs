@@ -56,7 +56,8 @@ impl SessionStore {
         let ended = end_where(&self.inner.db, mine, EndReason::Terminated, self.now_ms()).await?;
         self.announce_ended(&ended, EndReason::Terminated);
         ended
-            .first()
+            .into_iter()
+            .next()
             .map(SessionView::from)
             .ok_or(StoreError::SessionNotFound)
     }

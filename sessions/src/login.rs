@@ -246,7 +246,7 @@ impl SessionStore {
         if alerted {
             self.inner.mail_waiting.notify_one();
         }
-        let view = SessionView::from(&row);
+        let view = SessionView::from(row);
         tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, new_device = marks.new_device, new_location = marks.new_location, "session started");
         self.publish(SessionEvent::Started {
             user_id,
