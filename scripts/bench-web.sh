@@ -31,19 +31,10 @@ done
 printf '    total transferred: %d B (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
 
 step "Seeding a user with 20 active sessions and 50 in history"
-USER="bench$$"; JAR="$DIR/jar"
-curl -sf -c "$JAR" -d "username=$USER&password=benchmark-pass&confirm=benchmark-pass" "$BASE/api/register" >/dev/null
-for i in $(seq 30); do
-  j="$DIR/j$i"; curl -sf -c "$j" -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null
-  curl -sf -b "$j" -H "Origin: $BASE" -X POST "$BASE/api/logout" >/dev/null
-done
-for i in $(seq 19); do curl -sf -d "username=$USER&password=benchmark-pass" "$BASE/api/login" >/dev/null; done
-COOKIE_NAME=__Host-sb_session
-COOKIE=$(awk -v n="$COOKIE_NAME" '$6 == n { print $7 }' "$JAR")
+COOKIE_NAME=$SESSION_COOKIE
+COOKIE=$(seed_sessions_page "$BASE" "$DIR")
 curl -sf -b "$COOKIE_NAME=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("data-field=\"pages-visited\""), " history page rows:", h.count("<tr data-session-id"))'
 
-rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 step "Throughput (wrk -t2 -c16 -d4s; the three in turn, order rotating, 9 rounds, medians)"
 base=(); auth=(); bare=()
 for round in 1 2 3 4 5 6 7 8 9; do

@@ -91,3 +91,23 @@ bench_server() {
     PUBLIC_ORIGIN="http://localhost:$port" GEOIP_DB=sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb \
     RUST_LOG=warn SECRET_KEY_FILE="$dir/secret.key" "$@"
 }
+
+# The sessions page the benchmarks render: a new user with 20 active sessions
+# and 50 in history on the server at BASE (files in DIR); prints the cookie
+# value of one of the active sessions.
+#   COOKIE=$(seed_sessions_page BASE DIR)
+SESSION_COOKIE=__Host-sb_session
+seed_sessions_page() {
+  local base=$1 dir=$2 user="bench$RANDOM$$" i j
+  curl -sf -c "$dir/jar" -d "username=$user&password=benchmark-pass&confirm=benchmark-pass" "$base/api/register" >/dev/null
+  for i in $(seq 30); do
+    j="$dir/j$i"; curl -sf -c "$j" -d "username=$user&password=benchmark-pass" "$base/api/login" >/dev/null
+    curl -sf -b "$j" -H "Origin: $base" -X POST "$base/api/logout" >/dev/null
+  done
+  for i in $(seq 19); do curl -sf -d "username=$user&password=benchmark-pass" "$base/api/login" >/dev/null; done
+  awk -v n="$SESSION_COOKIE" '$6 == n { print $7 }' "$dir/jar"
+}
+
+# Requests per second of one wrk run (wrk's arguments), and the median of numbers.
+rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

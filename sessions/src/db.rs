@@ -19,14 +19,18 @@ pub fn is_sqlite(url: &str) -> bool {
 /// Opens a pool on `url`. SQLite gets WAL, `busy_timeout` 10 s,
 /// `foreign_keys=ON` and `synchronous=FULL` on every connection (a
 /// committed end survives a crash or a power loss), and a stable query
-/// planner (see [`plan_once`]).
+/// planner (see [`plan_once`]); its connections are not pinged before use.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if is_sqlite(url) {
+        // No ping before each use: an embedded connection cannot have been
+        // dropped by a server, and the ping is a round trip to the
+        // connection's thread (two thread wake-ups) in front of every query.
         opt.max_connections(SQLITE_POOL_SIZE)
             .min_connections(1)
+            .test_before_acquire(false)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(Duration::from_secs(10))

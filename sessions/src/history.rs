@@ -99,20 +99,21 @@ impl SessionStore {
             .limit(1000)
             .all(&self.inner.db)
             .await?;
-        Ok(self.active_views(rows))
+        Ok(self.active_views(rows.into_iter().map(session::Model::into_view)))
     }
 
     /// Views of active rows, with the activity not yet written, most
     /// recently active first.
-    pub(crate) fn active_views(&self, rows: Vec<session::Model>) -> Vec<SessionView> {
+    pub(crate) fn active_views(
+        &self,
+        rows: impl IntoIterator<Item = (i64, SessionView)>,
+    ) -> Vec<SessionView> {
         let mut views: Vec<SessionView> = rows
             .into_iter()
-            .map(|row| {
-                let (row_id, stored_seen) = (row.id, row.last_seen_at);
-                let mut view = SessionView::from(row);
+            .map(|(row_id, mut view)| {
                 if let Some(p) = self.inner.activity.peek(row_id) {
                     view.pages_visited += p.pages;
-                    if p.last_seen_ms > stored_seen {
+                    if p.last_seen_ms > to_ms(view.last_seen_at) {
                         view.last_seen_at = from_ms(p.last_seen_ms);
                         view.location = self.location_of(p.ip);
                         view.ip = p.ip.to_string();
@@ -149,7 +150,7 @@ impl SessionStore {
                 .order_by_desc(session::Column::PublicId);
         }
         let rows = select.limit(limit + 1).all(&self.inner.db).await?;
-        Ok(query.page(rows))
+        Ok(query.page(rows.into_iter().map(SessionView::from).collect()))
     }
 }
 
@@ -164,7 +165,7 @@ impl HistoryQuery {
 
     /// The page from up to `page_size() + 1` rows read in this query's
     /// order (the extra one says whether there is more).
-    pub(crate) fn page(&self, mut rows: Vec<session::Model>) -> HistoryPage {
+    pub(crate) fn page(&self, mut rows: Vec<SessionView>) -> HistoryPage {
         let limit = self.page_size();
         let upwards = self.after.is_some();
         let more = rows.len() as u64 > limit;
@@ -172,7 +173,7 @@ impl HistoryQuery {
         if upwards {
             rows.reverse();
         }
-        let entries: Vec<SessionView> = rows.into_iter().map(SessionView::from).collect();
+        let entries = rows;
         let (first, last) = (
             entries.first().map(HistoryCursor::of),
             entries.last().map(HistoryCursor::of),

@@ -144,16 +144,10 @@ pub struct SessionView {
     pub browser_name: String,
     /// Browser major version (may be empty).
     pub browser_version: String,
-    /// Raw user agent (truncated to 512 bytes).
-    pub user_agent: String,
     /// Latest client IP.
     pub ip: String,
     /// Where the latest IP is.
     pub location: Location,
-    /// Client IP at login.
-    pub login_ip: String,
-    /// Where the login IP is.
-    pub login_location: Location,
     /// Login time.
     pub created_at: DateTime<Utc>,
     /// Last activity.

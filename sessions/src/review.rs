@@ -121,7 +121,7 @@ impl SessionStore {
         if rows.iter().any(|r| r.id == current.row_id) {
             return Ok(Vec::new());
         }
-        let mut views = self.active_views(rows);
+        let mut views = self.active_views(rows.into_iter().map(session::Model::into_view));
         views.sort_by(|a, b| {
             b.created_at
                 .cmp(&a.created_at)

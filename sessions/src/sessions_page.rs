@@ -116,13 +116,14 @@ impl SessionStore {
         // The account's second factor rides along (an uncorrelated
         // subquery, evaluated once) rather than costing a round trip.
         let totp = format!("(SELECT totp_enabled_at FROM users WHERE id = {user}) AS totp_on");
+        let cols = session::VIEW_COLUMNS;
         let sql = format!(
-            "SELECT * FROM (SELECT sessions.*, 0 AS part, {totp} FROM sessions \
+            "SELECT * FROM (SELECT {cols}, 0 AS part, {totp} FROM sessions \
                WHERE user_id = {user} AND ended_at IS NULL \
                AND last_seen_at > {idle} AND created_at > {age} \
                ORDER BY last_seen_at DESC LIMIT 1000) a \
              UNION ALL \
-             SELECT * FROM (SELECT sessions.*, 1 AS part, {totp} FROM sessions \
+             SELECT * FROM (SELECT {cols}, 1 AS part, {totp} FROM sessions \
                WHERE user_id = {user}{keyset} \
                ORDER BY created_at {order}, public_id {order} LIMIT {limit}) h"
         );
@@ -132,14 +133,15 @@ impl SessionStore {
             let _consistent = self.inner.flush_lock.read().await;
             let rows = self.inner.db.query_all_raw(statement).await?;
             let (mut active, mut history) = (Vec::new(), Vec::new());
+            let (part, totp_on) = (session::VIEW_COLUMN_COUNT, session::VIEW_COLUMN_COUNT + 1);
             for row in rows {
-                let part: i32 = row.try_get("", "part")?;
-                two_factor_on |= row.try_get::<Option<i64>>("", "totp_on")?.is_some();
-                let model = session::Model::from_query_result(&row, "")?;
+                let part: i32 = row.try_get_by_index(part)?;
+                two_factor_on |= row.try_get_by_index::<Option<i64>>(totp_on)?.is_some();
+                let (row_id, view) = session::view_from_row(&row)?;
                 if part == 0 {
-                    active.push(model);
+                    active.push((row_id, view));
                 } else {
-                    history.push(model);
+                    history.push(view);
                 }
             }
             (self.active_views(active), query.page(history))

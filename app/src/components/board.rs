@@ -55,6 +55,12 @@ fn pager_button(key: &'static str, cursor: Option<String>, label: &'static str) 
     })
 }
 
+/// The board as HTML: what the page puts inside its island and what a live
+/// refresh sends, from one rendering.
+pub fn board_html(d: Dashboard, confirm: bool) -> String {
+    board(d, confirm).to_html()
+}
+
 pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
     let now = d.now_ms;
     let others = d.others();

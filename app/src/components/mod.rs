@@ -68,11 +68,13 @@ fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
 /// neutral icon, then the name.
 #[cfg(feature = "ssr")]
 pub(crate) fn location(l: crate::display::Located) -> impl IntoView + use<> {
+    // `Either`, not `into_any`: an any-view copies each attribute value
+    // into an `Arc<str>`, and this is on every card and history row.
+    use leptos::either::Either;
     let icon = match l.flag {
-        Some(code) => view! {
+        Some(code) => Either::Left(view! {
             <img class="flag" src=format!("/flags/{code}.svg") alt="" aria-hidden="true" width="20" height="15" decoding="async"/>
-        }
-        .into_any(),
+        }),
         None => {
             // A house for the local network, a globe for unknown places
             // (CSS masks, as the device icons).
@@ -81,7 +83,7 @@ pub(crate) fn location(l: crate::display::Located) -> impl IntoView + use<> {
             } else {
                 "flag flag-none icon icon-globe"
             };
-            view! { <span class=class aria-hidden="true"></span> }.into_any()
+            Either::Right(view! { <span class=class aria-hidden="true"></span> })
         }
     };
     view! { <span class="located">{icon}<span class="place-name">{l.name}</span></span> }

@@ -18,7 +18,7 @@ pub async fn board_html(
     let dashboard = crate::dashboard::load(&store, &current, before, after)
         .await
         .map_err(fail)?;
-    Ok(crate::components::board::board(dashboard, confirm).to_html())
+    Ok(crate::components::board::board_html(dashboard, confirm))
 }
 
 /// The "Was this you?" notices as HTML, rendered like the pages render
