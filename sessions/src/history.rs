@@ -165,15 +165,14 @@ impl HistoryQuery {
 
     /// The page from up to `page_size() + 1` rows read in this query's
     /// order (the extra one says whether there is more).
-    pub(crate) fn page(&self, mut rows: Vec<SessionView>) -> HistoryPage {
+    pub(crate) fn page(&self, mut entries: Vec<SessionView>) -> HistoryPage {
         let limit = self.page_size();
         let upwards = self.after.is_some();
-        let more = rows.len() as u64 > limit;
-        rows.truncate(limit as usize);
+        let more = entries.len() as u64 > limit;
+        entries.truncate(limit as usize);
         if upwards {
-            rows.reverse();
+            entries.reverse();
         }
-        let entries = rows;
         let (first, last) = (
             entries.first().map(HistoryCursor::of),
             entries.last().map(HistoryCursor::of),

@@ -116,7 +116,7 @@ impl SessionStore {
         // The account's second factor rides along (an uncorrelated
         // subquery, evaluated once) rather than costing a round trip.
         let totp = format!("(SELECT totp_enabled_at FROM users WHERE id = {user}) AS totp_on");
-        let cols = session::VIEW_COLUMNS;
+        let cols = session::VIEW_COLUMNS.join(", ");
         let sql = format!(
             "SELECT * FROM (SELECT {cols}, 0 AS part, {totp} FROM sessions \
                WHERE user_id = {user} AND ended_at IS NULL \
@@ -133,10 +133,11 @@ impl SessionStore {
             let _consistent = self.inner.flush_lock.read().await;
             let rows = self.inner.db.query_all_raw(statement).await?;
             let (mut active, mut history) = (Vec::new(), Vec::new());
-            let (part, totp_on) = (session::VIEW_COLUMN_COUNT, session::VIEW_COLUMN_COUNT + 1);
+            // `part` and `totp_on` follow the view's columns.
+            let part_at = session::VIEW_COLUMNS.len();
             for row in rows {
-                let part: i32 = row.try_get_by_index(part)?;
-                two_factor_on |= row.try_get_by_index::<Option<i64>>(totp_on)?.is_some();
+                let part: i32 = row.try_get_by_index(part_at)?;
+                two_factor_on |= row.try_get_by_index::<Option<i64>>(part_at + 1)?.is_some();
                 let (row_id, view) = session::view_from_row(&row)?;
                 if part == 0 {
                     active.push((row_id, view));
