@@ -153,11 +153,13 @@ async fn a_lost_listener_falls_back_then_resyncs(b: Backend) {
     let secret = token.expose_secret();
     assert!(other.authenticate(secret).await.unwrap().is_some());
     let mut stream = other.subscribe(&keeper).unwrap();
-    let killed = t
-        .db
-        .execute_unprepared(
+    let killed =
+        t.db.execute_unprepared(
+            // Only this test's listeners: the suite's other tests share the
+            // database (each in its own schema, so on its own channel).
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+             WHERE datname = current_database() \
+             AND query = 'LISTEN \"sessionboard_' || current_schema() || '\"'",
         )
         .await
         .unwrap();
