@@ -3,7 +3,8 @@
 //! Per backend (SQLite file in WAL mode with 1,000,000 session rows;
 //! PostgreSQL, when `TEST_DATABASE_URL` answers, with `BENCH_PG_ROWS` rows,
 //! 10,000,000 by default, in a database created and dropped here): a
-//! `SELECT 1` round trip as the baseline, authenticate, record activity (in
+//! `SELECT 1` round trip as the baseline, authenticate (also as a ratio to
+//! `SELECT 1` from interleaved rounds, printed), record activity (in
 //! memory), a flush of 1,000 sessions in one statement beside the former
 //! one-statement-per-session loop, the active list and the first history
 //! page of one user (100 sessions each), and the whole sessions page. Then
@@ -184,6 +185,56 @@ async fn request_latencies(store: &SessionStore, token: &str, n: usize) -> Vec<D
     out
 }
 
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// The issue's ratio with drift cancelled: this machine's speed moves by up
+/// to 2x within minutes, more than criterion's groups of seconds apart can
+/// tell from a 1.3x target. Each round times `SELECT 1` and an authenticate
+/// read (which goes first alternates), and the ratio of the round's medians
+/// is taken; the median round is printed with the medians of all calls.
+async fn authenticate_vs_select_1(
+    name: &str,
+    db: &DatabaseConnection,
+    uncached: &SessionStore,
+    token: &str,
+) {
+    const ROUNDS: usize = 21;
+    const CALLS: usize = 400;
+    let (mut all_select, mut all_auth, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let (mut select, mut auth) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
+        for half in 0..2 {
+            for _ in 0..CALLS {
+                let t = Instant::now();
+                if (round + half) % 2 == 0 {
+                    db.execute_unprepared("SELECT 1").await.unwrap();
+                    select.push(t.elapsed());
+                } else {
+                    uncached.authenticate(token).await.unwrap().unwrap();
+                    auth.push(t.elapsed());
+                }
+            }
+        }
+        all_select.extend_from_slice(&select);
+        all_auth.extend_from_slice(&auth);
+        ratios.push(median(auth).as_secs_f64() / median(select).as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "store/{name}/authenticate_vs_select_1: {ROUNDS} rounds of {CALLS} calls each; \
+         medians SELECT 1 {:.1?}, authenticate (database read) {:.1?}; \
+         ratio of the rounds' medians: median {:.3} (rounds {:.3} to {:.3})",
+        median(all_select),
+        median(all_auth),
+        ratios[ROUNDS / 2],
+        ratios[0],
+        ratios[ROUNDS - 1],
+    );
+}
+
 fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
     let name = backend.name;
     rt.block_on(Migrator::up(&backend.db, None)).unwrap();
@@ -218,6 +269,12 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
         .unwrap()
         .unwrap();
 
+    rt.block_on(authenticate_vs_select_1(
+        name,
+        &backend.db,
+        &uncached,
+        token.expose_secret(),
+    ));
     let mut g = c.benchmark_group(format!("store/{name}"));
     g.measurement_time(Duration::from_secs(4))
         .warm_up_time(Duration::from_secs(1));

@@ -246,6 +246,8 @@ impl SessionStore {
         if alerted {
             self.inner.mail_waiting.notify_one();
         }
+        // This session's first authentication here needs no second read.
+        self.inner.usernames.remember(user_id, &owner.username);
         let view = SessionView::from(row);
         tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, new_device = marks.new_device, new_location = marks.new_location, "session started");
         self.publish(SessionEvent::Started {

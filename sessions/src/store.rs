@@ -5,6 +5,7 @@ use crate::activity::buffer::ActivityBuffer;
 use crate::agent::UserAgents;
 use crate::authn::cache::AuthCache;
 use crate::authn::recently_ended::RecentlyEnded;
+use crate::authn::usernames::Usernames;
 use crate::clock::{Clock, SystemClock};
 use crate::cluster::link::Link;
 use crate::config::StoreConfig;
@@ -37,6 +38,7 @@ pub(crate) struct Inner {
     pub passwords: PasswordWork,
     pub auth_cache: Option<AuthCache>,
     pub recently_ended: RecentlyEnded,
+    pub usernames: Usernames,
     pub link: Link,
     /// Woken when this store queues an email.
     pub mail_waiting: tokio::sync::Notify,
@@ -96,6 +98,7 @@ impl SessionStore {
                 flush_lock: tokio::sync::RwLock::new(()),
                 auth_cache,
                 recently_ended: RecentlyEnded::new(config.auth_cache_ttl),
+                usernames: Usernames::new(),
                 link: Link::new(shared),
                 mail_waiting: tokio::sync::Notify::new(),
                 secret_key: std::sync::OnceLock::new(),

@@ -2,6 +2,7 @@
 //! the per-thread cache when it can answer, otherwise from the database.
 pub(crate) mod cache;
 pub(crate) mod recently_ended;
+pub(crate) mod usernames;
 
 use crate::Result;
 use crate::clock::from_ms;
@@ -13,7 +14,7 @@ use cache::CachedAuth;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use std::sync::Arc;
 
-/// The columns of an active session and its owner that authenticating reads.
+/// The columns of an active session that authenticating reads.
 #[derive(FromQueryResult)]
 struct AuthRow {
     id: i64,
@@ -21,7 +22,6 @@ struct AuthRow {
     user_id: i64,
     created_at: i64,
     last_seen_at: i64,
-    username: String,
 }
 
 /// An active session as read from the database.
@@ -71,9 +71,8 @@ impl SessionStore {
     /// timeouts (an expired one is ended here).
     pub(crate) async fn read_session(&self, digest: TokenDigest) -> Result<Option<Found>> {
         let consistent = self.inner.flush_lock.read().await;
-        // Only what a request needs, not both whole rows (40 columns with
-        // the user agent and the password hash): every uncached request
-        // pays for reading and mapping them.
+        // Only what a request needs, not the whole row (with the user
+        // agent): every uncached request pays for reading and mapping it.
         let found = session::Entity::find()
             .select_only()
             .columns([
@@ -83,8 +82,6 @@ impl SessionStore {
                 session::Column::CreatedAt,
                 session::Column::LastSeenAt,
             ])
-            .column(user::Column::Username)
-            .inner_join(user::Entity)
             .filter(session::Column::TokenHash.eq(digest))
             .filter(session::Column::EndedAt.is_null())
             .into_model::<AuthRow>()
@@ -101,17 +98,37 @@ impl SessionStore {
             self.end_one(row.id, EndReason::Expired, expires_at).await?;
             return Ok(None);
         }
+        let Some(username) = self.username(row.user_id).await? else {
+            return Ok(None);
+        };
         Ok(Some(Found {
             current: CurrentSession {
                 row_id: row.id,
                 public_id: row.public_id,
                 user_id: row.user_id,
-                username: row.username,
+                username,
                 created_at: from_ms(row.created_at),
             },
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,
         }))
+    }
+
+    /// The username of account `user_id` (`None`: no such account).
+    async fn username(&self, user_id: i64) -> Result<Option<String>> {
+        if let Some(name) = self.inner.usernames.get(user_id) {
+            return Ok(Some(name.to_string()));
+        }
+        let name: Option<String> = user::Entity::find_by_id(user_id)
+            .select_only()
+            .column(user::Column::Username)
+            .into_tuple()
+            .one(&self.inner.db)
+            .await?;
+        if let Some(name) = &name {
+            self.inner.usernames.remember(user_id, name);
+        }
+        Ok(name)
     }
 
     /// Hands out a session read from the database, caching it unless it

@@ -90,7 +90,34 @@ async fn authenticate_accepts_only_valid_tokens(b: Backend) {
     t.teardown().await;
 }
 
+/// A server that never saw the logins reads each owner's name itself, then
+/// keeps it.
+async fn a_server_that_saw_no_login_names_each_owner(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let bob = user(&t.store, "bob").await;
+    let (alices, _) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let (bobs, _) = login(&t.store, bob, SAFARI_IPHONE, "89.160.20.128").await;
+    // Without an authentication cache: both rounds read the sessions.
+    let other = t.second_store(StoreConfig {
+        auth_cache_ttl: Duration::ZERO,
+        ..test_config()
+    });
+    for _ in 0..2 {
+        for (token, id, name) in [(&bobs, bob, "bob"), (&alices, alice, "alice")] {
+            let current = other
+                .authenticate(token.expose_secret())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((current.user_id, current.username.as_str()), (id, name));
+        }
+    }
+    t.teardown().await;
+}
+
 on_both_backends!(
     tokens_are_unique_and_only_hashes_are_stored,
     authenticate_accepts_only_valid_tokens,
+    a_server_that_saw_no_login_names_each_owner,
 );
