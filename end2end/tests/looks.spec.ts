@@ -130,9 +130,11 @@ test("a UK session shows a flag image and the country's name; history stays in v
   await expect(field(ownCard(local.page), "location")).toHaveText("Local network");
   const icon = field(ownCard(local.page), "location").locator(".flag-none");
   await expect(icon).toHaveCount(1);
-  // Painted through a mask that must load, sized like a flag.
-  const mask = await icon.evaluate((el) => getComputedStyle(el).maskImage);
-  expect(mask).toContain("/icons/local.svg");
+  // Painted through a mask that must load, sized like a flag (polled: the
+  // text can be there before this new context has its stylesheet).
+  await expect
+    .poll(() => icon.evaluate((el) => getComputedStyle(el).maskImage))
+    .toContain("/icons/local.svg");
   const served = await local.page.request.get("/icons/local.svg");
   expect(served.status()).toBe(200);
   expect(served.headers()["content-type"]).toContain("image/svg+xml");

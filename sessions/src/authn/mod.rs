@@ -117,7 +117,7 @@ impl SessionStore {
     /// The username of account `user_id` (`None`: no such account).
     async fn username(&self, user_id: i64) -> Result<Option<String>> {
         if let Some(name) = self.inner.usernames.get(user_id) {
-            return Ok(Some(name.to_string()));
+            return Ok(Some(name));
         }
         let name: Option<String> = user::Entity::find_by_id(user_id)
             .select_only()

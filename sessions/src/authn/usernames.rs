@@ -7,23 +7,23 @@
 //! relation locks per read. Renaming or deleting accounts, if they ever
 //! come, must clear the entry here on every server.
 use moka::sync::Cache;
-use std::sync::Arc;
 
 /// Bounded: a name not held is one indexed read away.
 const CAPACITY: u64 = 100_000;
 
-pub(crate) struct Usernames(Cache<i64, Arc<str>>);
+/// Names as `String`: a hit is cloned into the request's session anyway.
+pub(crate) struct Usernames(Cache<i64, String>);
 
 impl Usernames {
     pub fn new() -> Self {
         Self(Cache::new(CAPACITY))
     }
 
-    pub fn get(&self, user_id: i64) -> Option<Arc<str>> {
+    pub fn get(&self, user_id: i64) -> Option<String> {
         self.0.get(&user_id)
     }
 
     pub fn remember(&self, user_id: i64, username: &str) {
-        self.0.insert(user_id, Arc::from(username));
+        self.0.insert(user_id, username.to_owned());
     }
 }
