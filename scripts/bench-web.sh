@@ -31,9 +31,8 @@ done
 printf '    total transferred: %d B (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
 
 step "Seeding a user with 20 active sessions and 50 in history"
-COOKIE_NAME=$SESSION_COOKIE
 COOKIE=$(seed_sessions_page "$BASE" "$DIR")
-curl -sf -b "$COOKIE_NAME=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("data-field=\"pages-visited\""), " history page rows:", h.count("<tr data-session-id"))'
+curl -sf -b "$SESSION_COOKIE=$COOKIE" "$BASE/sessions" | python3 -c 'import sys; h=sys.stdin.read(); print("    active cards:", h.count("data-field=\"pages-visited\""), " history page rows:", h.count("<tr data-session-id"))'
 
 step "Throughput (wrk -t2 -c16 -d4s; the three in turn, order rotating, 9 rounds, medians)"
 base=(); auth=(); bare=()
@@ -44,14 +43,14 @@ for round in 1 2 3 4 5 6 7 8 9; do
   # shared 2-core machine hits all alike.
   for k in 0 1 2; do
     case $(( (round + k) % 3 )) in
-      0) base+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/livez")") ;;
-      1) auth+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BASE/api/ping")") ;;
-      2) bare+=("$(rps -d4s -H "Cookie: $COOKIE_NAME=$COOKIE" "$BARE/livez")") ;;
+      0) base+=("$(rps -d4s -H "Cookie: $SESSION_COOKIE=$COOKIE" "$BASE/livez")") ;;
+      1) auth+=("$(rps -d4s -H "Cookie: $SESSION_COOKIE=$COOKIE" "$BASE/api/ping")") ;;
+      2) bare+=("$(rps -d4s -H "Cookie: $SESSION_COOKIE=$COOKIE" "$BARE/livez")") ;;
     esac
   done
 done
 ssrs=()
-for _ in 1 2 3; do ssrs+=("$(rps -d5s -H "Cookie: $COOKIE_NAME=$COOKIE" -H "Accept: text/html" "$BASE/sessions")"); done
+for _ in 1 2 3; do ssrs+=("$(rps -d5s -H "Cookie: $SESSION_COOKIE=$COOKIE" -H "Accept: text/html" "$BASE/sessions")"); done
 ssr="${ssrs[*]}, median $(median "${ssrs[@]}")"
 echo "    /livez (same handler, passed through):  ${base[*]} req/s, median $(median "${base[@]}")"
 echo "    /api/ping (authenticated, session layer): ${auth[*]} req/s, median $(median "${auth[@]}")"

@@ -187,7 +187,7 @@ async fn request_latencies(store: &SessionStore, token: &str, n: usize) -> Vec<D
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
-    v[v.len() / 2]
+    p(&v, 0.5)
 }
 
 /// The ratio with drift cancelled: this machine's speed moves by up
