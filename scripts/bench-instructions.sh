@@ -10,6 +10,9 @@ ensure_build_tools
 command -v valgrind >/dev/null 2>&1 || { step "Installing valgrind (apt)"; apt-get install -y -qq valgrind >/dev/null; }
 
 N=${BENCH_REQUESTS:-3000}
+# Another build to count (e.g. one copied aside before a change), for a
+# before/after comparison in one sitting.
+SERVER_BINARY=${BENCH_BINARY:-target/release/sessionboard}
 PORT=3202
 BASE="http://localhost:$PORT"
 DIR="$(mktemp -d)"
@@ -46,8 +49,8 @@ for _ in $(seq 100); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.3; d
 count "$PORT" /livez "" "bare router, no layers"
 kill "$VG"; wait "$VG" 2>/dev/null || true; rm -f "$DIR"/cg.*
 
-step "Release server under callgrind ($N requests each)"
-bench_server "sqlite://$DIR/b.db?mode=rwc" "$PORT" "$DIR" valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/sessionboard 2>"$DIR/vg.log" & VG=$!
+step "$SERVER_BINARY under callgrind ($N requests each)"
+bench_server "sqlite://$DIR/b.db?mode=rwc" "$PORT" "$DIR" valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" "$SERVER_BINARY" 2>"$DIR/vg.log" & VG=$!
 for _ in $(seq 300); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.5; done
 curl -sf -m 120 -c "$DIR/jar" -o /dev/null -d "username=instructions&password=benchmark-pass&confirm=benchmark-pass" \
   "$BASE/api/register" || die "could not register the benchmark user"

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream;
-use sessions::{CurrentSession, EndReason, SessionEvent, UserEvents};
+use sessions::{CurrentSession, EndReason, SessionEvent, TokenDigest, UserEvents};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +26,9 @@ struct Stream {
     events: UserEvents,
     recheck: Interval,
     state: AppState,
-    token: String,
+    /// The cookie's digest, for the periodic recheck: the stream never
+    /// holds the token itself.
+    digest: TokenDigest,
     current: Arc<CurrentSession>,
 }
 
@@ -49,8 +51,8 @@ pub async fn events(
     if !read_allowed(&headers, state.origin()) {
         return (StatusCode::FORBIDDEN, messages::CROSS_SITE_STREAM).into_response();
     }
-    let (Some(current), Some(token)) = (current, session_cookie(&headers).map(str::to_owned))
-    else {
+    let digest = session_cookie(&headers).and_then(TokenDigest::of_cookie);
+    let (Some(current), Some(digest)) = (current, digest) else {
         return (StatusCode::UNAUTHORIZED, messages::NOT_SIGNED_IN).into_response();
     };
     let events = match state.store().subscribe(&current) {
@@ -65,7 +67,7 @@ pub async fn events(
         events,
         recheck,
         state,
-        token,
+        digest,
         current,
     };
     let stream = stream::unfold(Some(start), |st| async move {
@@ -87,7 +89,7 @@ pub async fn events(
                 },
                 _ = st.recheck.tick() => {
                     // Expiry happens without an event; any other end sent one.
-                    if let Ok(None) = st.state.store().authenticate(&st.token).await {
+                    if let Ok(None) = st.state.store().authenticate_digest(st.digest).await {
                         return Some((Ok(signed_out(EndReason::Expired)), None));
                     }
                 }

@@ -16,7 +16,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::future::{BoxFuture, Either, Ready, ready};
 use headers::{CspNonce, WithHeaders};
-use sessions::{CurrentSession, SessionToken};
+use sessions::{CurrentSession, TokenDigest};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -44,8 +44,8 @@ impl<S> Layer<S> for SessionLayer {
 /// resolves the client IP, records what a person did (page loads and
 /// actions) in memory, puts [`ClientIp`] and the `CurrentSession` into the
 /// request for handlers and server functions, guards the pages, and adds
-/// the response headers (security headers everywhere; `no-store` and
-/// `Vary: Cookie` where the session matters).
+/// the response headers (security headers everywhere; `no-store` where
+/// the session matters).
 ///
 /// A hand-written tower service rather than `middleware::from_fn` because
 /// it runs on every request: a session found in the authentication cache
@@ -120,23 +120,28 @@ where
                 None,
             )));
         }
-        let ip = tracking::client_ip(state, self.peer, &req);
-        // Only state-changing server functions (login, register) read it.
-        if changes_state {
+        // Only state-changing server functions (login, register) read it;
+        // otherwise it is resolved when activity is recorded.
+        let ip = changes_state.then(|| tracking::client_ip(state, self.peer, &req));
+        if let Some(ip) = ip {
             req.extensions_mut().insert(ClientIp(ip));
         }
+        let client = Client {
+            peer: self.peer,
+            ip,
+        };
         // A value without a token's exact shape is no session: never
-        // hashed, never looked up.
-        let token =
-            cookie::session_cookie(req.headers()).filter(|t| SessionToken::is_well_formed(t));
-        let token = match token {
-            None => return Either::Left(decide(&mut self.inner, state, req, None, ip)),
-            Some(token) => match state.store().authenticate_cached(token) {
+        // hashed, never looked up. Hashed once, for the cache and the
+        // database alike.
+        let digest = cookie::session_cookie(req.headers()).and_then(TokenDigest::of_cookie);
+        let digest = match digest {
+            None => return Either::Left(decide(&mut self.inner, state, req, None, client)),
+            Some(digest) => match state.store().authenticate_cached_digest(&digest) {
                 Some(current) => {
                     let current = Some(current);
-                    return Either::Left(decide(&mut self.inner, state, req, current, ip));
+                    return Either::Left(decide(&mut self.inner, state, req, current, client));
                 }
-                None => token.to_owned(),
+                None => digest,
             },
         };
         // A database read: the future owns a ready copy of the inner service.
@@ -144,8 +149,8 @@ where
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let state = state.clone();
         Either::Right(Box::pin(async move {
-            match state.store().authenticate(&token).await {
-                Ok(current) => decide(&mut inner, &state, req, current.map(Arc::new), ip).await,
+            match state.store().authenticate_digest(digest).await {
+                Ok(current) => decide(&mut inner, &state, req, current.map(Arc::new), client).await,
                 Err(e) => {
                     tracing::error!(error = %e, "session lookup failed");
                     Ok(state.headers().tracked(database_down(), None))
@@ -155,6 +160,14 @@ where
     }
 }
 
+/// Where a request came from: the connection's peer, and the client IP
+/// if it was resolved already.
+#[derive(Clone, Copy)]
+struct Client {
+    peer: Option<SocketAddr>,
+    ip: Option<IpAddr>,
+}
+
 /// Records what a person did, hands the session to the handlers, applies
 /// the page guards, and adds the headers.
 fn decide<S>(
@@ -162,7 +175,7 @@ fn decide<S>(
     state: &AppState,
     mut req: Request,
     current: Option<Arc<CurrentSession>>,
-    ip: IpAddr,
+    client: Client,
 ) -> Decided<S::Future>
 where
     S: Service<Request, Response = Response, Error = Infallible>,
@@ -175,6 +188,9 @@ where
         // or an open tab would keep its session alive forever.
         let acts = page_open || !matches!(*req.method(), Method::GET | Method::HEAD);
         if acts {
+            let ip = client
+                .ip
+                .unwrap_or_else(|| tracking::client_ip(state, client.peer, &req));
             state.store().record_activity(&current, ip, page_open);
         }
         req.extensions_mut().insert(current);

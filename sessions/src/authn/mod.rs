@@ -36,10 +36,16 @@ impl SessionStore {
     /// malformed and ended tokens are `None`; a session past its idle
     /// timeout or absolute lifetime is ended with reason `expired` here.
     pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>> {
-        let Some(digest) = TokenDigest::of_cookie(token) else {
-            return Ok(None);
-        };
-        if let Some(hit) = self.cached_auth(&digest) {
+        match TokenDigest::of_cookie(token) {
+            Some(digest) => self.authenticate_digest(digest).await,
+            None => Ok(None),
+        }
+    }
+
+    /// [`authenticate`](Self::authenticate) by the cookie's digest, for a
+    /// caller that already has it ([`TokenDigest::of_cookie`]).
+    pub async fn authenticate_digest(&self, digest: TokenDigest) -> Result<Option<CurrentSession>> {
+        if let Some(hit) = self.authenticate_cached_digest(&digest) {
             return Ok(Some(CurrentSession::clone(&hit)));
         }
         Ok(self
@@ -54,12 +60,15 @@ impl SessionStore {
     /// so that a per-request layer needs no future of its own on a hit.
     pub fn authenticate_cached(&self, token: &str) -> Option<Arc<CurrentSession>> {
         // A value without a token's exact shape is never hashed.
-        self.cached_auth(&TokenDigest::of_cookie(token)?)
+        self.authenticate_cached_digest(&TokenDigest::of_cookie(token)?)
     }
 
-    /// A cached authentication that is still valid: not ended since, and
-    /// within its timeouts (otherwise the database path decides and ends it).
-    fn cached_auth(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
+    /// [`authenticate_cached`](Self::authenticate_cached) by the cookie's
+    /// digest (the per-request layer hashes the cookie once for both
+    /// paths): a cached authentication that is still valid, not ended
+    /// since and within its timeouts (otherwise the database path decides
+    /// and ends it).
+    pub fn authenticate_cached_digest(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
         let now = self.now_ms();
         let hit = self.inner.auth_cache.as_ref()?.get(digest, now)?;
         // The cached last activity may lag the buffered one: an entry that
