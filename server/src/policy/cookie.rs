@@ -13,29 +13,32 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .flat_map(|v| pairs(v.as_bytes()))
-        .find_map(|pair| {
-            let eq = memchr::memchr(b'=', pair)?;
-            let (name, value) = (&pair[..eq], &pair[eq + 1..]);
-            if name.trim_ascii() != SESSION_COOKIE.as_bytes() {
-                return None;
-            }
-            std::str::from_utf8(value.trim_ascii()).ok()
-        })
+        .find_map(|v| in_header(v.as_bytes()))
 }
 
-/// The `;`-separated pairs of one header value, found with `memchr`.
-fn pairs(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(value);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        let (pair, next) = match memchr::memchr(b';', r) {
-            Some(i) => (&r[..i], Some(&r[i + 1..])),
-            None => (r, None),
-        };
-        rest = next;
-        Some(pair)
-    })
+/// The session cookie's value in one header's `;`-separated pairs.
+fn in_header(mut rest: &[u8]) -> Option<&str> {
+    loop {
+        let end = memchr::memchr(b';', rest);
+        let pair = &rest[..end.unwrap_or(rest.len())];
+        if let Some(value) = ours(pair)
+            && let Ok(value) = std::str::from_utf8(value)
+        {
+            return Some(value);
+        }
+        rest = &rest[end? + 1..];
+    }
+}
+
+/// The value of `pair` if it is named like the session cookie (spaces
+/// around the name and the value allowed). A prefix comparison rather than
+/// a search for `=`: most pairs fail at their first bytes.
+fn ours(pair: &[u8]) -> Option<&[u8]> {
+    let rest = pair
+        .trim_ascii_start()
+        .strip_prefix(SESSION_COOKIE.as_bytes())?;
+    let value = rest.trim_ascii_start().strip_prefix(b"=")?;
+    Some(value.trim_ascii())
 }
 
 #[cfg(test)]
@@ -69,6 +72,16 @@ mod tests {
         assert_eq!(found(&[format!("x_{name}=no").as_bytes()]), None);
         assert_eq!(found(&[format!("{name}x=no").as_bytes()]), None);
         assert_eq!(found(&[format!("a={name}=x").as_bytes()]), None);
+        // Not a pair of ours; spaces around the name and the value; a
+        // value holding `=`.
+        for (header, want) in [
+            (format!("a=b {name}=x"), None),
+            (format!("{name} x=no"), None),
+            (format!("a=1;\t{name} = spaced ;b=2"), Some("spaced")),
+            (format!("{name}=a=b"), Some("a=b")),
+        ] {
+            assert_eq!(found(&[header.as_bytes()]).as_deref(), want, "{header}");
+        }
         assert_eq!(found(&[format!("{name}=").as_bytes()]).as_deref(), Some(""));
         // Duplicates: the first one, also across headers.
         assert_eq!(
@@ -107,16 +120,17 @@ mod tests {
                     ]),
                     "[A-Za-z0-9_=-]{0,12}",
                     " {0,2}",
+                    " {0,1}",
                 ),
                 0..6,
             )
         ) {
             let header = pairs
                 .iter()
-                .map(|(name, value, space)| format!("{space}{name}={value}"))
+                .map(|(name, value, space, gap)| format!("{space}{name}{gap}={value}"))
                 .collect::<Vec<_>>()
                 .join(";");
-            let want = pairs.iter().find(|(n, _, _)| n == SESSION_COOKIE).map(|(_, v, _)| v.trim().to_owned());
+            let want = pairs.iter().find(|(n, ..)| n == SESSION_COOKIE).map(|(_, v, ..)| v.trim().to_owned());
             proptest::prop_assert_eq!(found(&[header.as_bytes()]), want);
         }
     }

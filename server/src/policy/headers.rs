@@ -26,15 +26,25 @@ impl CspNonce {
     }
 }
 
-fn csp(nonce: Option<&str>) -> String {
-    let scripts = match nonce {
-        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
-        None => "script-src 'self' 'wasm-unsafe-eval'".to_owned(),
+/// What a page's policy says after its scripts (a macro so that the
+/// policy without a nonce is one `'static` string).
+macro_rules! page_csp_rest {
+    () => {
+        "; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     };
+}
+
+/// A page's policy when it has no nonce (a not-found page, say).
+const PAGE_CSP: &str = concat!(
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'",
+    page_csp_rest!()
+);
+
+fn page_csp(nonce: &str) -> String {
     format!(
-        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{}",
+        page_csp_rest!()
     )
 }
 
@@ -50,27 +60,27 @@ fn is_html(h: &axum::http::HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
 
-/// Which headers go on every response.
-#[derive(Debug, Clone)]
+/// Which headers go on every response. Every value is `'static`, so that
+/// copying the policy into each response's future touches no reference
+/// count that all threads share.
+#[derive(Debug, Clone, Copy)]
 pub struct HeaderPolicy {
-    csp: HeaderValue,
-    hsts: Option<HeaderValue>,
+    https: bool,
 }
 
 impl HeaderPolicy {
     /// With HSTS when the public origin is `https`.
     pub fn new(https: bool) -> Self {
-        Self {
-            csp: HeaderValue::from_str(&csp(None)).expect("ASCII"),
-            hsts: https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
-        }
+        Self { https }
     }
 
     fn apply(&self, res: &mut Response, tracked: bool, nonce: Option<&CspNonce>) {
         let h = res.headers_mut();
+        let html = is_html(h);
         let csp = match nonce {
-            Some(n) => HeaderValue::from_str(&csp(Some(&n.0))).unwrap_or_else(|_| self.csp.clone()),
-            None if is_html(h) => self.csp.clone(),
+            Some(n) => HeaderValue::from_str(&page_csp(&n.0))
+                .unwrap_or_else(|_| HeaderValue::from_static(PAGE_CSP)),
+            None if html => HeaderValue::from_static(PAGE_CSP),
             None => HeaderValue::from_static(NOT_A_PAGE_CSP),
         };
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
@@ -79,16 +89,26 @@ impl HeaderPolicy {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        );
-        if let Some(hsts) = &self.hsts {
-            h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        // A referrer policy governs the requests a document makes. Other
+        // responses, opened as documents, may make none (their CSP allows
+        // nothing); a stylesheet's fetches stay same-origin, where the
+        // default policy sends what `same-origin` does. Left off them, an
+        // API reply's headers fit the header map's first allocation.
+        if html {
+            h.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            );
+        }
+        if self.https {
+            h.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            );
         }
         // No `Vary: Cookie` beside it: `no-store` already keeps every cache
         // from storing the response (RFC 9111, 5.2.2.5), so there is nothing
-        // to vary, and a seventh header grows every API reply's header map.
+        // to vary.
         if tracked {
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
@@ -156,5 +176,23 @@ mod tests {
         assert_eq!(http[header::CACHE_CONTROL], "no-store");
         assert!(!http.contains_key(header::VARY));
         assert_eq!(http[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(http[header::CONTENT_SECURITY_POLICY], NOT_A_PAGE_CSP);
+        // A referrer policy only where a document makes requests.
+        assert!(!http.contains_key(header::REFERRER_POLICY));
+    }
+
+    #[test]
+    fn pages_get_the_page_policy_and_a_referrer_policy() {
+        let mut res = Response::new(axum::body::Body::empty());
+        let html = HeaderValue::from_static("text/html; charset=utf-8");
+        res.headers_mut().insert(header::CONTENT_TYPE, html);
+        let nonce = CspNonce("abc".to_owned());
+        HeaderPolicy::new(false).apply(&mut res, true, Some(&nonce));
+        let h = res.headers();
+        assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert_eq!(csp, page_csp("abc"));
+        assert_eq!(csp.replace(" 'nonce-abc'", ""), PAGE_CSP);
+        assert!(csp.ends_with("form-action 'self'"), "{csp}");
     }
 }

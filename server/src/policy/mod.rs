@@ -9,6 +9,7 @@ pub mod origin;
 pub mod tracking;
 
 use crate::state::AppState;
+use app::contract::Page;
 use app::messages;
 use app::session::ClientIp;
 use axum::extract::Request;
@@ -115,7 +116,7 @@ where
             let call = self.inner.call(req);
             return Either::Left(Either::Left(WithHeaders::new(
                 call,
-                state.headers().clone(),
+                *state.headers(),
                 false,
                 None,
             )));
@@ -181,7 +182,9 @@ where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
     let signed_in = current.is_some();
-    let page_open = tracking::is_page_open(&req);
+    let page = tracking::page_of(&req);
+    let html = tracking::wants_html(&req);
+    let page_open = html && page.is_some_and(Page::counts_as_visit);
     if let Some(current) = current {
         // Only what a person does moves last activity: page loads and
         // actions. The live stream and the board's own refreshes do not,
@@ -193,16 +196,17 @@ where
                 .unwrap_or_else(|| tracking::client_ip(state, client.peer, &req));
             state.store().record_activity(&current, ip, page_open);
         }
+        tracking::presize_extensions(&mut req);
         req.extensions_mut().insert(current);
     }
-    if let Some(redirect) = guards::redirect(&req, signed_in) {
+    if let Some(redirect) = page.and_then(|p| guards::redirect(p, signed_in)) {
         return Either::Right(ready(Ok(state.headers().tracked(redirect, None))));
     }
     // Pages get a nonce for their inline scripts.
-    let nonce = tracking::wants_html(&req).then(CspNonce::generate);
+    let nonce = html.then(CspNonce::generate);
     if let Some(nonce) = &nonce {
         req.extensions_mut().insert(nonce.clone());
     }
     let call = inner.call(req);
-    Either::Left(WithHeaders::new(call, state.headers().clone(), true, nonce))
+    Either::Left(WithHeaders::new(call, *state.headers(), true, nonce))
 }

@@ -4,7 +4,7 @@ use crate::state::AppState;
 use app::contract::Page;
 use axum::extract::Request;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{HeaderName, Method, header};
+use axum::http::{Extensions, HeaderName, Method, header};
 use sessions::client_ip::{ProxyHeader, canonical};
 use sessions::resolve_client_ip;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -82,25 +82,54 @@ fn warn_once_if_forwarded(state: &AppState, req: &Request) {
     }
 }
 
-/// A full load of a page: a document GET of one of the [`Page`]s.
-pub fn is_page_open(req: &Request) -> bool {
-    req.method() == Method::GET
-        && Page::at(req.uri().path()).is_some_and(Page::counts_as_visit)
-        && wants_html(req)
+/// The [`Page`] a GET asks for, if any (a page open when it also
+/// [`wants_html`]; the page guards apply to any GET of it).
+pub fn page_of(req: &Request) -> Option<Page> {
+    if req.method() != Method::GET {
+        return None;
+    }
+    Page::at(req.uri().path())
 }
 
-/// A GET that a browser makes for a document (a page, or a not-found page).
+/// A GET that a browser makes for a document (a page, or a not-found
+/// page): it accepts `text/html` (every browser's navigation does) and,
+/// where the browser says what the response is for, it is a document (so
+/// a script's fetch that accepts HTML is not). `Accept` is read first: a
+/// standard header's lookup is cheaper, and an API call's ends there.
 pub fn wants_html(req: &Request) -> bool {
     if req.method() != Method::GET {
         return false;
     }
     let headers = req.headers();
-    match headers.get(SEC_FETCH_DEST).and_then(|v| v.to_str().ok()) {
-        Some(dest) => dest == "document",
-        None => headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html")),
+    let accepts_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    accepts_html
+        && headers
+            .get(SEC_FETCH_DEST)
+            .is_none_or(|dest| dest.as_bytes() == b"document")
+}
+
+/// Makes room in the request's extensions for the session and the three
+/// entries axum's router adds (`OriginalUri`, `MatchedPath`, `UrlParams`),
+/// which leptos_axum's default features turn on: the fourth entry would
+/// otherwise grow the map on every authenticated request. The empty map
+/// is cloned with its capacity from one made at start.
+pub fn presize_extensions(req: &mut Request) {
+    static ROOMY: std::sync::LazyLock<Extensions> = std::sync::LazyLock::new(|| {
+        #[derive(Clone)]
+        struct Slot<const N: u8>;
+        let mut e = Extensions::new();
+        e.insert(Slot::<0>);
+        e.insert(Slot::<1>);
+        e.insert(Slot::<2>);
+        e.insert(Slot::<3>);
+        e.clear();
+        e
+    });
+    if req.extensions().is_empty() {
+        *req.extensions_mut() = ROOMY.clone();
     }
 }
 
@@ -115,4 +144,50 @@ pub fn is_untracked(path: &str) -> bool {
             path,
             "/favicon.svg" | "/favicon.ico" | "/robots.txt" | "/livez" | "/healthz"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn get(headers: &[(&str, &str)]) -> Request {
+        let mut req = Request::get("/sessions");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn documents_are_told_apart_from_fetches_and_api_calls() {
+        let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+        assert!(wants_html(&get(&[
+            ("accept", html),
+            ("sec-fetch-dest", "document")
+        ])));
+        // A browser that does not say what the response is for.
+        assert!(wants_html(&get(&[("accept", html)])));
+        // A script's fetch that accepts HTML.
+        assert!(!wants_html(&get(&[
+            ("accept", html),
+            ("sec-fetch-dest", "empty")
+        ])));
+        assert!(!wants_html(&get(&[("accept", "*/*")])));
+        assert!(!wants_html(&get(&[])));
+        let mut head = get(&[("accept", html)]);
+        *head.method_mut() = Method::HEAD;
+        assert!(!wants_html(&head));
+    }
+
+    #[test]
+    fn presized_extensions_are_empty_and_hold_what_is_put_in() {
+        let mut req = get(&[]);
+        presize_extensions(&mut req);
+        assert!(req.extensions().is_empty());
+        req.extensions_mut().insert(7u32);
+        presize_extensions(&mut req);
+        assert_eq!(req.extensions().get::<u32>(), Some(&7));
+        assert_eq!(req.extensions().len(), 1);
+    }
 }
