@@ -13,14 +13,14 @@ use app::contract::Page;
 use app::messages;
 use app::session::ClientIp;
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Extensions, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::future::{BoxFuture, Either, Ready, ready};
 use headers::{CspNonce, WithHeaders};
 use sessions::{CurrentSession, TokenDigest};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 use tower::{Layer, Service};
 
@@ -121,6 +121,7 @@ where
                 None,
             )));
         }
+        presize_extensions(&mut req);
         // Only state-changing server functions (login, register) read it;
         // otherwise it is resolved when activity is recorded.
         let ip = changes_state.then(|| tracking::client_ip(state, self.peer, &req));
@@ -196,7 +197,6 @@ where
                 .unwrap_or_else(|| tracking::client_ip(state, client.peer, &req));
             state.store().record_activity(&current, ip, page_open);
         }
-        tracking::presize_extensions(&mut req);
         req.extensions_mut().insert(current);
     }
     if let Some(redirect) = page.and_then(|p| guards::redirect(p, signed_in)) {
@@ -209,4 +209,45 @@ where
     }
     let call = inner.call(req);
     Either::Left(WithHeaders::new(call, *state.headers(), true, nonce))
+}
+
+/// Makes room in the request's extensions for what the policy puts in
+/// (client IP, session, nonce) and the three entries axum's router adds
+/// (`OriginalUri`, which leptos_axum's default features turn on,
+/// `MatchedPath`, `UrlParams`): otherwise the fourth entry grows the map.
+/// The empty map is cloned with its capacity from one made at start.
+fn presize_extensions(req: &mut Request) {
+    static ROOMY: LazyLock<Extensions> = LazyLock::new(|| {
+        #[derive(Clone)]
+        struct Slot<const N: u8>;
+        let mut e = Extensions::new();
+        e.insert(Slot::<0>);
+        e.insert(Slot::<1>);
+        e.insert(Slot::<2>);
+        e.insert(Slot::<3>);
+        e.insert(Slot::<4>);
+        e.insert(Slot::<5>);
+        e.clear();
+        e
+    });
+    if req.extensions().is_empty() {
+        *req.extensions_mut() = ROOMY.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    #[test]
+    fn presized_extensions_are_empty_and_hold_what_is_put_in() {
+        let mut req = Request::get("/").body(Body::empty()).unwrap();
+        presize_extensions(&mut req);
+        assert!(req.extensions().is_empty());
+        req.extensions_mut().insert(7u32);
+        presize_extensions(&mut req);
+        assert_eq!(req.extensions().get::<u32>(), Some(&7));
+        assert_eq!(req.extensions().len(), 1);
+    }
 }

@@ -4,7 +4,7 @@ use crate::state::AppState;
 use app::contract::Page;
 use axum::extract::Request;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{Extensions, HeaderName, Method, header};
+use axum::http::{HeaderName, Method, header};
 use sessions::client_ip::{ProxyHeader, canonical};
 use sessions::resolve_client_ip;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -111,28 +111,6 @@ pub fn wants_html(req: &Request) -> bool {
             .is_none_or(|dest| dest.as_bytes() == b"document")
 }
 
-/// Makes room in the request's extensions for the session and the three
-/// entries axum's router adds (`OriginalUri`, `MatchedPath`, `UrlParams`),
-/// which leptos_axum's default features turn on: the fourth entry would
-/// otherwise grow the map on every authenticated request. The empty map
-/// is cloned with its capacity from one made at start.
-pub fn presize_extensions(req: &mut Request) {
-    static ROOMY: std::sync::LazyLock<Extensions> = std::sync::LazyLock::new(|| {
-        #[derive(Clone)]
-        struct Slot<const N: u8>;
-        let mut e = Extensions::new();
-        e.insert(Slot::<0>);
-        e.insert(Slot::<1>);
-        e.insert(Slot::<2>);
-        e.insert(Slot::<3>);
-        e.clear();
-        e
-    });
-    if req.extensions().is_empty() {
-        *req.extensions_mut() = ROOMY.clone();
-    }
-}
-
 /// Static assets and the health checks: no session work at all (and no
 /// `no-store`: flags and icons are the same for everyone, so browsers may
 /// keep them).
@@ -178,16 +156,5 @@ mod tests {
         let mut head = get(&[("accept", html)]);
         *head.method_mut() = Method::HEAD;
         assert!(!wants_html(&head));
-    }
-
-    #[test]
-    fn presized_extensions_are_empty_and_hold_what_is_put_in() {
-        let mut req = get(&[]);
-        presize_extensions(&mut req);
-        assert!(req.extensions().is_empty());
-        req.extensions_mut().insert(7u32);
-        presize_extensions(&mut req);
-        assert_eq!(req.extensions().get::<u32>(), Some(&7));
-        assert_eq!(req.extensions().len(), 1);
     }
 }
