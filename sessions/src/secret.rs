@@ -50,9 +50,11 @@ impl SessionToken {
         Self(URL_SAFE_NO_PAD.encode(random::<TOKEN_BYTES>()))
     }
 
-    /// Whether a cookie value has a token's exact shape.
-    pub fn is_well_formed(value: &str) -> bool {
-        value.len() == TOKEN_LEN && value.bytes().all(|b| BASE64URL[usize::from(b)])
+    /// Whether a cookie value has a token's exact shape (bytes: a cookie's
+    /// value need not be text, and only ASCII can pass).
+    pub fn is_well_formed(value: impl AsRef<[u8]>) -> bool {
+        let value = value.as_ref();
+        value.len() == TOKEN_LEN && value.iter().all(|&b| BASE64URL[usize::from(b)])
     }
 
     /// The token text, for the `Set-Cookie` header and nothing else.
@@ -85,14 +87,15 @@ pub struct TokenDigest([u8; 32]);
 impl TokenDigest {
     /// The digest of a cookie value that has a token's shape: malformed
     /// input never reaches the database.
-    pub fn of_cookie(value: &str) -> Option<Self> {
+    pub fn of_cookie(value: impl AsRef<[u8]>) -> Option<Self> {
+        let value = value.as_ref();
         SessionToken::is_well_formed(value).then(|| Self::of_unchecked(value))
     }
 
     /// The digest of any value, shape unchecked: for cache lookups, which
     /// can only find well-formed tokens.
-    pub(crate) fn of_unchecked(value: &str) -> Self {
-        Self(Sha256::digest(value.as_bytes()).into())
+    pub(crate) fn of_unchecked(value: impl AsRef<[u8]>) -> Self {
+        Self(Sha256::digest(value.as_ref()).into())
     }
 
     fn hex_text(&self) -> String {
@@ -189,7 +192,7 @@ mod tests {
         ] {
             assert!(TokenDigest::of_cookie(&bad).is_none(), "{bad}");
         }
-        assert!(TokenDigest::of_cookie(&"a".repeat(43)).is_some());
+        assert!(TokenDigest::of_cookie("a".repeat(43)).is_some());
     }
 
     #[test]

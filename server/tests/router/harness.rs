@@ -93,6 +93,12 @@ impl Harness {
         app.oneshot(req).await.unwrap()
     }
 
+    /// One connection's service, for several requests in turn (a
+    /// browser's keep-alive connection, or a proxy's to the app).
+    pub fn connection(&self) -> server::Sessionboard {
+        router(self.state.clone()).for_peer(PEER.parse().unwrap())
+    }
+
     /// A signed-in user's cookie header value.
     pub async fn signed_in(&self, name: &str) -> String {
         self.session(name).await.0

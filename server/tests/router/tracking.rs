@@ -4,6 +4,7 @@ use crate::harness::*;
 use app::contract::SESSION_COOKIE;
 use axum::http::StatusCode;
 use chrono::Duration;
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn tracked_responses_are_no_store_and_assets_are_not_tracked() {
@@ -59,6 +60,45 @@ async fn a_database_read_then_cache_hits_then_503_once_the_cache_lapses_with_the
     // A request without a cookie needs no database at all.
     let res = h.send(get("/login")).await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// A proxy's keep-alive connection carries many people's requests: the
+/// digest remembered for the connection's last cookie never stands in for
+/// another cookie, and never keeps an ended session alive.
+#[tokio::test]
+async fn one_connection_carrying_several_people_authenticates_each_and_honours_ends() {
+    let h = harness().await;
+    let a = h.signed_in("conn-a").await;
+    let b = h.signed_in("conn-b").await;
+    let conn = h.connection();
+    let whoami = |cookie: &str| {
+        let req = get_with("/api/whoami", cookie);
+        let conn = conn.clone();
+        async move { text(conn.oneshot(req).await.unwrap()).await }
+    };
+    for (cookie, who) in [
+        (&a, "conn-a"),
+        (&a, "conn-a"),
+        (&b, "conn-b"),
+        (&a, "conn-a"),
+    ] {
+        assert_eq!(whoami(cookie).await, format!("\"{who}\""));
+    }
+    // One character off the last cookie: no session.
+    let mut near = a.clone();
+    let last = near.pop().unwrap();
+    near.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(whoami(&near).await, "null");
+    assert_eq!(whoami(&a).await, "\"conn-a\"");
+    // Ended while its digest is remembered: refused on the same connection.
+    let res = conn
+        .clone()
+        .oneshot(post_as("/api/logout", &a, ""))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(whoami(&a).await, "null");
+    assert_eq!(whoami(&b).await, "\"conn-b\"");
 }
 
 async fn last_seen_and_pages(h: &Harness, uid: i64) -> (i64, i64) {

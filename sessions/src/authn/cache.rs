@@ -133,7 +133,7 @@ mod tests {
     }
 
     fn key(n: i64) -> TokenDigest {
-        TokenDigest::of_unchecked(&n.to_string())
+        TokenDigest::of_unchecked(n.to_string())
     }
 
     #[test]
