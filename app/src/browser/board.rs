@@ -1,7 +1,7 @@
 //! The sessions board in the browser: live refreshes from the event
 //! stream, its forms run in place, and times kept current.
-use super::live::login_page;
-use super::{Kept, Message, board_form, go, set_busy, show, text, value};
+use super::live::ended_elsewhere;
+use super::{Kept, Message, board_form, set_busy, show, text, value};
 use crate::contract::{BoardAction, Page, query};
 use crate::display::time;
 use crate::error::{AppError, ErrorKind};
@@ -103,7 +103,7 @@ impl Board {
                         self.update_times(true);
                     }
                 }
-                Err(e) if e.kind == ErrorKind::NotSignedIn => go(&login_page(query::ENDED)),
+                Err(e) if e.kind == ErrorKind::NotSignedIn => ended_elsewhere(),
                 Err(e) => self.error.set(Some(e.message())),
             }
         });

@@ -7,11 +7,10 @@ use leptos::prelude::window;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::EventSource;
 
-pub(super) fn login_page(key: &str) -> String {
+fn login_page(key: &str) -> String {
     format!("{}?{key}=1", Page::Login.path())
 }
 
@@ -22,19 +21,40 @@ struct Open {
     _changed: Listener<web_sys::Event>,
     _signed_out: Listener<web_sys::MessageEvent>,
     _failed: Listener<web_sys::Event>,
-    leaving: Listener<web_sys::Event>,
 }
 
-const BEFORE_UNLOAD: &str = "beforeunload";
+thread_local! {
+    /// When the page last started to leave, for every island of the page.
+    static LEFT_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+}
 
-/// When the page last started to leave.
-#[derive(Clone)]
-struct Leaving(Rc<Cell<f64>>);
+/// Starts noting when the page begins to leave; once per page.
+fn watch_leaving() {
+    if WATCHING.replace(true) {
+        return;
+    }
+    let note = Closure::<dyn FnMut(web_sys::Event)>::new(|_| LEFT_AT.set(js_sys::Date::now()));
+    let _ =
+        window().add_event_listener_with_callback("beforeunload", note.as_ref().unchecked_ref());
+    // Lives as long as the page.
+    note.forget();
+}
 
-impl Leaving {
-    /// Whether a navigation away began in the last ten seconds.
-    fn recently(&self) -> bool {
-        js_sys::Date::now() - self.0.get() < 10_000.0
+/// Whether a navigation away (a form post such as "Log out") began in the
+/// last ten seconds. Only for a while: a page restored from the
+/// back-forward cache acts again.
+fn leaving() -> bool {
+    js_sys::Date::now() - LEFT_AT.get() < 10_000.0
+}
+
+/// The session was found ended: leave for the login page saying it was
+/// ended elsewhere, unless the page is already leaving. A refusal then is
+/// that navigation's doing (our own "Log out"), and a new navigation now
+/// would cancel it and say the wrong thing.
+pub(super) fn ended_elsewhere() {
+    if !leaving() {
+        go(&login_page(query::ENDED));
     }
 }
 
@@ -44,33 +64,20 @@ pub struct Stream(SendWrapper<Open>);
 impl Drop for Stream {
     fn drop(&mut self) {
         self.0.source.close();
-        let leaving = self.0.leaving.as_ref().unchecked_ref();
-        let _ = window().remove_event_listener_with_callback(BEFORE_UNLOAD, leaving);
     }
 }
 
 /// Opens the stream of the signed-in session, calling `changed` whenever
 /// the account's sessions change.
 pub fn open(changed: impl FnMut() + 'static) -> Option<Stream> {
+    watch_leaving();
     let source = EventSource::new(EVENTS_PATH).ok()?;
     let mut changed = changed;
     let changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| changed());
     let _ = source.add_event_listener_with_callback(sse::CHANGED, changed.as_ref().unchecked_ref());
-    // The page is being left (a form post such as "Log out" is on its way):
-    // a stream refused meanwhile is that navigation's doing, and going to
-    // the login page now would cancel it and say "ended elsewhere". Only
-    // for a while: a page restored from the back-forward cache acts again.
-    let left = Leaving(Rc::new(Cell::new(f64::NEG_INFINITY)));
-    let leaving = {
-        let left = left.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| left.0.set(js_sys::Date::now()))
-    };
-    let _ =
-        window().add_event_listener_with_callback(BEFORE_UNLOAD, leaving.as_ref().unchecked_ref());
-    let signed_out = {
-        let left = left.clone();
+    let signed_out =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if left.recently() {
+            if leaving() {
                 return;
             }
             // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
@@ -79,20 +86,16 @@ pub fn open(changed: impl FnMut() + 'static) -> Option<Stream> {
                 Some(sse::EXPIRED) => login_page(query::EXPIRED),
                 _ => login_page(query::ENDED),
             });
-        })
-    };
+        });
     let _ = source
         .add_event_listener_with_callback(sse::SIGNED_OUT, signed_out.as_ref().unchecked_ref());
     // A refused stream (401) is not retried by the browser: find out why.
     let probe = source.clone();
     let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        if probe.ready_state() == EventSource::CLOSED && !left.recently() {
-            let left = left.clone();
+        if probe.ready_state() == EventSource::CLOSED && !leaving() {
             spawn_local(async move {
-                if let Ok(None) = account::whoami().await
-                    && !left.recently()
-                {
-                    go(&login_page(query::ENDED));
+                if let Ok(None) = account::whoami().await {
+                    ended_elsewhere();
                 }
             });
         }
@@ -103,6 +106,5 @@ pub fn open(changed: impl FnMut() + 'static) -> Option<Stream> {
         _changed: changed,
         _signed_out: signed_out,
         _failed: failed,
-        leaving,
     })))
 }
