@@ -144,7 +144,7 @@ test("a UK session shows a flag image and the country's name; history stays in v
   await context.close();
 });
 
-test("keyboard only: Tab reaches Terminate, Enter runs it, the focus lands on the message", async ({ browser }) => {
+test("keyboard only: Tab reaches Terminate, a live refresh keeps the focus, Enter runs it, the focus lands on the message", async ({ browser }) => {
   const { context, page } = await viewer(browser, "light", DESKTOP);
   const name = uniqueName("keys");
   await register(page, name);
@@ -160,11 +160,22 @@ test("keyboard only: Tab reaches Terminate, Enter runs it, the focus lands on th
   // The focus is visible.
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
   expect(outline).not.toBe("none");
+  // A live refresh (a third device signs in) keeps the focus where it was.
+  const focusedCard = () =>
+    page.evaluate(() => document.activeElement?.closest("[data-session-id]")?.getAttribute("data-session-id"));
+  const target = await focusedCard();
+  const third = await device(browser, UA.iphoneSafari, "89.160.20.128");
+  await login(third.page, name);
+  await expect(cards(page)).toHaveCount(3);
+  expect(await focusedCard()).toBe(target);
+  expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Terminate");
   await page.keyboard.press("Enter");
-  await expect(otherCards(page)).toHaveCount(0);
+  await expect(otherCards(page)).toHaveCount(1);
+  await expect(page.locator(`article[data-session-id="${target}"]`)).toHaveCount(0); // now in history
   await expect
     .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ""))
     .toContain("Session terminated.");
+  await third.context.close();
   await other.context.close();
   await context.close();
 });

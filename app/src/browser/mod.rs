@@ -177,6 +177,18 @@ fn each_element(root: &Element, selector: &str, mut f: impl FnMut(Element)) {
 }
 
 const TYPED: &str = "input[type=text], input[type=password]";
+const FOCUSABLE: &str = "input, button, summary, a[href], select, textarea";
+
+/// [`key_of`] for the focus: a card's buttons and links are told apart by
+/// what they say.
+fn focus_key(el: &Element) -> Option<String> {
+    let key = key_of(el)?;
+    let says = match el.tag_name().as_str() {
+        "BUTTON" | "A" | "SUMMARY" => el.text_content().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Some(format!("{key}|{}", says.trim()))
+}
 
 impl Kept {
     /// Notes the state under `root`.
@@ -194,7 +206,7 @@ impl Kept {
         kept.focused = document()
             .active_element()
             .filter(|el| root.contains(Some(el)))
-            .and_then(|el| key_of(&el));
+            .and_then(|el| focus_key(&el));
         kept
     }
 
@@ -212,10 +224,19 @@ impl Kept {
             {
                 input.set_value(v);
             }
-            if key.is_some()
-                && key == self.focused
+        });
+        // Any control, not only a text field: a keyboard user's Tab to
+        // "Terminate" must survive a refresh.
+        let Some(focused) = self.focused else {
+            return;
+        };
+        let mut found = false;
+        each_element(root, FOCUSABLE, |el| {
+            if !found
+                && focus_key(&el).as_ref() == Some(&focused)
                 && let Ok(html) = el.dyn_into::<HtmlElement>()
             {
+                found = true;
                 let _ = html.focus();
             }
         });
