@@ -37,8 +37,7 @@ async function busyAccount(browser: Browser, page: Page, prefix: string): Promis
   const gone = await device(browser, UA.linuxFirefox, "81.2.69.143");
   await login(gone.page, name);
   await gone.page.getByRole("button", { name: "Log out" }).click();
-  // Only the ended session matters here, not the login page's own load.
-  await gone.page.waitForURL("**/login?signed_out=1", { waitUntil: "commit" });
+  await gone.page.waitForURL("**/login?signed_out=1");
   await gone.context.close();
   const phone = await device(browser, UA.iphoneSafari, "89.160.20.128");
   await login(phone.page, name);

@@ -39,8 +39,7 @@ test("register, land on /sessions, see this session, and the page is live", asyn
 
   // Logging out ends the session and lands on the login page.
   await page.getByRole("button", { name: "Log out" }).click();
-  // The commit, not the load: what the person sees is asserted next.
-  await page.waitForURL("**/login?signed_out=1", { waitUntil: "commit" });
+  await page.waitForURL("**/login?signed_out=1");
   await expect(page.getByText("You have been signed out.")).toBeVisible();
   await page.goto("/sessions");
   await expect(page).toHaveURL(/\/login$/);

@@ -71,7 +71,7 @@ async function enrol(page: Page, js: boolean): Promise<{ secret: string; recover
 
 async function logOut(page: Page) {
   await page.getByRole("button", { name: "Log out" }).click();
-  await page.waitForURL("**/login?signed_out=1", { waitUntil: "commit" });
+  await page.waitForURL("**/login?signed_out=1");
   await expect(page.getByText("You have been signed out.")).toBeVisible();
 }
 
