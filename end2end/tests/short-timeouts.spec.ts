@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Route } from "@playwright/test";
 import { SHORT_URL } from "../playwright.config";
 import { cards, device, hydrated, login, otherCards, register, uniqueName, UA, PASSWORD } from "./helpers";
 
@@ -20,16 +20,27 @@ test("a sessions tab left open idles out and lands on the login page", async ({ 
 
 test("after the re-authentication window, Terminate asks for the password (with script)", async ({ browser }) => {
   const user = uniqueName("reauth");
-  const a = await device(browser, UA.windowsChrome, "81.2.69.142");
   const b = await device(browser, UA.iphoneSafari, "89.160.20.128");
-  await register(a.page, user);
-  await login(b.page, user);
+  await register(b.page, user);
+  const a = await device(browser, UA.windowsChrome, "81.2.69.142");
+  // A board refreshed after the window already carries the password field
+  // (then the browser itself asks for it): hold A's refreshes until the
+  // click, so that the board is the one rendered at login and the server
+  // is the one that asks.
+  const held: Route[] = [];
+  let holding = true;
+  await a.page.route(/\/api\/board(\?|$)/, (route) => (holding ? held.push(route) : route.continue()));
+  await login(a.page, user);
   await hydrated(a.page);
   await expect(cards(a.page)).toHaveCount(2);
-  await a.page.waitForTimeout(3_500);
   const other = otherCards(a.page);
+  await expect(other.getByLabel("Your password")).toHaveCount(0);
+  await a.page.waitForTimeout(3_500);
   await other.getByRole("button", { name: "Terminate" }).click();
   await expect(a.page.getByRole("alert")).toHaveText(/confirm it's you: enter your password/);
+  holding = false;
+  await Promise.all(held.map((r) => r.continue()));
+  await expect(cards(a.page)).toHaveCount(2);
   await other.getByLabel("Your password").fill(PASSWORD);
   await other.getByRole("button", { name: "Terminate" }).click();
   await expect(a.page.getByText("Session terminated.")).toBeVisible();
