@@ -144,7 +144,6 @@ fn show(
 
 /// What a live refresh must not take from someone using the page: open
 /// folds (rename, trail), typed text and the focus.
-#[derive(Default)]
 pub struct Kept {
     open: Vec<String>,
     typed: Vec<(String, String)>,
@@ -165,15 +164,11 @@ fn key_of(el: &Element) -> Option<String> {
     Some(format!("{id}|{}|{part}", el.tag_name()))
 }
 
-fn each_element(root: &Element, selector: &str, mut f: impl FnMut(Element)) {
-    let Ok(list) = root.query_selector_all(selector) else {
-        return;
-    };
-    for i in 0..list.length() {
-        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            f(el);
-        }
-    }
+/// The elements under `root` matching `selector`, in document order.
+fn elements(root: &Element, selector: &str) -> impl Iterator<Item = Element> {
+    let list = root.query_selector_all(selector).ok();
+    let len = list.as_ref().map_or(0, |l| l.length());
+    (0..len).filter_map(move |i| list.as_ref()?.item(i)?.dyn_into::<Element>().ok())
 }
 
 const TYPED: &str = "input[type=text], input[type=password]";
@@ -193,52 +188,51 @@ fn focus_key(el: &Element) -> Option<String> {
 impl Kept {
     /// Notes the state under `root`.
     pub fn take(root: &Element) -> Self {
-        let mut kept = Kept::default();
-        each_element(root, "details[open]", |el| kept.open.extend(key_of(&el)));
-        each_element(root, TYPED, |el| {
-            if let Ok(input) = el.clone().dyn_into::<HtmlInputElement>()
-                && input.value() != input.default_value()
-                && let Some(key) = key_of(&el)
-            {
-                kept.typed.push((key, input.value()));
-            }
-        });
-        kept.focused = document()
+        let open = elements(root, "details[open]")
+            .filter_map(|el| key_of(&el))
+            .collect();
+        let typed = elements(root, TYPED)
+            .filter_map(|el| {
+                let input = el.clone().dyn_into::<HtmlInputElement>().ok()?;
+                (input.value() != input.default_value()).then_some((key_of(&el)?, input.value()))
+            })
+            .collect();
+        let focused = document()
             .active_element()
             .filter(|el| root.contains(Some(el)))
             .and_then(|el| focus_key(&el));
-        kept
+        Kept {
+            open,
+            typed,
+            focused,
+        }
     }
 
     /// Puts it back on the fresh rendering under `root`.
     pub fn restore(self, root: &Element) {
-        each_element(root, "details", |el| {
+        for el in elements(root, "details") {
             if key_of(&el).is_some_and(|k| self.open.contains(&k)) {
                 let _ = el.set_attribute("open", "");
             }
-        });
-        each_element(root, TYPED, |el| {
+        }
+        for el in elements(root, TYPED) {
             let key = key_of(&el);
             if let Some((_, v)) = self.typed.iter().find(|(k, _)| Some(k) == key.as_ref())
-                && let Ok(input) = el.clone().dyn_into::<HtmlInputElement>()
+                && let Ok(input) = el.dyn_into::<HtmlInputElement>()
             {
                 input.set_value(v);
             }
-        });
+        }
         // Any control, not only a text field: a keyboard user's Tab to
         // "Terminate" must survive a refresh.
         let Some(focused) = self.focused else {
             return;
         };
-        let mut found = false;
-        each_element(root, FOCUSABLE, |el| {
-            if !found
-                && focus_key(&el).as_ref() == Some(&focused)
-                && let Ok(html) = el.dyn_into::<HtmlElement>()
-            {
-                found = true;
-                let _ = html.focus();
-            }
-        });
+        let control = elements(root, FOCUSABLE)
+            .find(|el| focus_key(el).as_ref() == Some(&focused))
+            .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+        if let Some(control) = control {
+            let _ = control.focus();
+        }
     }
 }
