@@ -1,7 +1,7 @@
 //! The sessions board in the browser: live refreshes from the event
 //! stream, its forms run in place, and times kept current.
 use super::live::ended_elsewhere;
-use super::{Kept, Message, board_form, set_busy, show, text, value};
+use super::{Kept, Message, board_form, elements, set_busy, show, text, value};
 use crate::contract::{BoardAction, Page, query};
 use crate::display::time;
 use crate::error::{AppError, ErrorKind};
@@ -239,13 +239,7 @@ impl Board {
 /// Calls `f` with each element under `root` matching `selector` and the
 /// epoch milliseconds in its `attr`.
 fn each(root: &Element, selector: &str, attr: &str, f: impl Fn(&Element, i64)) {
-    let Ok(list) = root.query_selector_all(selector) else {
-        return;
-    };
-    for i in 0..list.length() {
-        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    for el in elements(root, selector) {
         if let Some(ms) = el.get_attribute(attr).and_then(|v| v.parse().ok()) {
             f(&el, ms);
         }

@@ -85,18 +85,13 @@ fn text(data: &FormData, name: &str) -> String {
 
 /// Disables the form's buttons (and says it is busy) while its action runs.
 fn set_busy(form: &HtmlFormElement, busy: bool) {
-    let Ok(buttons) = form.query_selector_all("button") else {
-        return;
-    };
-    for i in 0..buttons.length() {
-        if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            let _ = if busy {
-                b.set_attribute("disabled", "")
-            } else {
-                b.remove_attribute("disabled")
-            };
-            let _ = b.set_attribute("aria-busy", if busy { "true" } else { "false" });
-        }
+    for b in elements(form, "button") {
+        let _ = if busy {
+            b.set_attribute("disabled", "")
+        } else {
+            b.remove_attribute("disabled")
+        };
+        let _ = b.set_attribute("aria-busy", if busy { "true" } else { "false" });
     }
 }
 
