@@ -40,13 +40,17 @@ count() {
   python3 "$DIR/client.py" "$1" "$2" "$N" "$3"
   callgrind_control -d "$VG" >/dev/null 2>&1
   local f; f=$(ls -t "$DIR"/cg.*.* | head -1)
-  callgrind_annotate "$f" | awk -v n="$N" -v what="$4" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "    %-52s %7.0f instructions per request\n", what, $1 / n }'
+  local per
+  per=$(callgrind_annotate "$f" | awk -v n="$N" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }')
+  printf '    %-52s %7s instructions per request\n' "$4" "$per"
+  ROWS+=("| $4 | $per |")
 }
+ROWS=()
 
 step "Bare axum router under callgrind ($N requests)"
 valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.%p" target/release/examples/bare "127.0.0.1:$PORT" 2>"$DIR/vg-bare.log" & VG=$!
 for _ in $(seq 100); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.3; done
-count "$PORT" /livez "" "bare router, no layers"
+count "$PORT" /livez "" "bare axum router, no layers (baseline)"
 kill "$VG"; wait "$VG" 2>/dev/null || true; rm -f "$DIR"/cg.*
 
 step "$SERVER_BINARY under callgrind ($N requests each)"
@@ -57,6 +61,14 @@ curl -sf -m 120 -c "$DIR/jar" -o /dev/null -d "username=instructions&password=be
 COOKIE="__Host-sb_session=$(awk '$6 == "__Host-sb_session" { print $7 }' "$DIR/jar")"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" -H 'Accept: text/html' "$BASE/sessions")" = 200 ] \
   || die "the benchmark cookie does not open /sessions"
-count "$PORT" /livez "$COOKIE" "/livez (passed through the session layer)"
-count "$PORT" /api/ping "$COOKIE" "/api/ping (authenticated from the cache, tracked)"
-note "(one keep-alive connection, as a browser's: its cookie is hashed once and the digest remembered for the connection; under valgrind SHA-256 runs in software, so a build without that memo counts about 3,500 more)"
+count "$PORT" /livez "$COOKIE" "\`/livez\`, passed through the session layer"
+count "$PORT" /api/ping "$COOKIE" "\`/api/ping\`, authenticated from the cache and tracked"
+note "(one keep-alive connection, as a browser's: its cookie is hashed once and the digest remembered for the connection)"
+[ -n "${BENCH_BINARY:-}" ] && { note "BENCH_BINARY is set: PERFORMANCE.md is left as it is"; exit 0; }
+{
+  echo "callgrind, user space only, $N keep-alive requests on one connection after 200 of warm-up; the server's build is the commit's release build."
+  echo
+  echo "| | instructions per request |"
+  echo "|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+} | perf_section instructions "bash scripts/bench-instructions.sh"

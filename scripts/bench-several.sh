@@ -36,7 +36,21 @@ sed -e 's/127.0.0.1:3001;\(.*\)# @SERVER_1/127.0.0.1:3211;\1# @SERVER_1/' \
 /usr/sbin/nginx -e stderr -p "$PREFIX" -c "$PREFIX/nginx.conf" -g "pid $PREFIX/nginx.pid;"
 for _ in $(seq 50); do curl -sf "$BASE/livez" >/dev/null && break; sleep 0.1; done
 
+# latency A B: the Playwright bench with A pinned to server A, B to server B.
+latency() {
+  (cd end2end && BENCH_BASE_URL="$BASE" BENCH_SERVER_A=$1 BENCH_SERVER_B=$2 npx playwright test --config bench/bench.config.ts) \
+    | grep -E "latency|passed|failed" | tee /dev/stderr \
+    | sed -n 's/.*runs: median \([0-9.]*\) ms, p95 \([0-9.]*\) ms, max \([0-9.]*\) ms.*/| \1 ms | \2 ms | \3 ms |/p'
+}
 step "Terminate → kicked-out latency through nginx, both browsers on server 1"
-(cd end2end && BENCH_BASE_URL="$BASE" BENCH_SERVER_A=1 BENCH_SERVER_B=1 npx playwright test --config bench/bench.config.ts) | grep -E "latency|passed|failed"
+same=$(latency 1 1)
 step "Terminate → kicked-out latency through nginx, A on server 1, B on server 2"
-(cd end2end && BENCH_BASE_URL="$BASE" BENCH_SERVER_A=1 BENCH_SERVER_B=2 npx playwright test --config bench/bench.config.ts) | grep -E "latency|passed|failed"
+across=$(latency 1 2)
+perf_section several "bash scripts/bench-several.sh" <<MD
+Two release servers on one PostgreSQL database behind nginx (\`deploy/nginx.conf\`); Terminate click → the other browser leaves \`/sessions\`, 20 runs each.
+
+| | median | p95 | max |
+|---|---|---|---|
+| both browsers on server 1 ${same:-| not measured | | |}
+| A on server 1, B on server 2, through \`LISTEN\`/\`NOTIFY\` (target p95 ≤ 500 ms) ${across:-| not measured | | |}
+MD

@@ -28,7 +28,8 @@ for f in sessionboard.wasm sessionboard.js sessionboard.css; do
   gz=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$BASE/pkg/$f")
   total=$((total + gz)); printf '    %-20s raw %8d B   gzip %8d B\n' "$f" "$raw" "$gz"
 done
-printf '    total transferred: %d B (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
+size_kb=$(printf '%.1f' "$(echo "$total/1024" | bc -l)")
+printf '    total transferred: %d B (%s KB)\n' "$total" "$size_kb"
 
 step "Seeding a user with 20 active sessions and 50 in history"
 COOKIE=$(seed_sessions_page "$BASE" "$DIR")
@@ -71,4 +72,21 @@ echo "    per-round ratios, authenticated / no session layer: ${pairs[*]}, media
 echo "    per-round ratios, authenticated / bare router: ${bares[*]}, median $(median "${bares[@]}")"
 
 step "Terminate → kicked-out latency (Playwright, 20 runs)"
-(cd end2end && BENCH_BASE_URL="$BASE" npx playwright test --config bench/bench.config.ts)
+latency=$(cd end2end && BENCH_BASE_URL="$BASE" npx playwright test --config bench/bench.config.ts | tee /dev/stderr \
+  | sed -n 's/.*over [0-9]* runs: median \([0-9.]*\) ms, p95 \([0-9.]*\) ms.*/median \1 ms, p95 \2 ms/p')
+
+ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+perf_section web "bash scripts/bench-web.sh" <<MD
+wrk -t2 -c16 on loopback, 9 rounds of 4 s with the order rotating (wrk shares the two cores with the server); medians.
+
+| | figure | target |
+|---|---|---|
+| bare axum router, no layers (baseline) | $(median "${bare[@]}") req/s | |
+| \`/livez\`, passed through the session layer (baseline) | $(median "${base[@]}") req/s | |
+| \`/api/ping\`, the same handler authenticated and tracked | $(median "${auth[@]}") req/s | |
+| ratio authenticated / passed through (median of the rounds' ratios) | $(ratio "$(median "${auth[@]}")" "$(median "${base[@]}")") ($(median "${pairs[@]}")) | ≥ 0.95 |
+| ratio authenticated / bare router (median of the rounds' ratios) | $(ratio "$(median "${auth[@]}")" "$(median "${bare[@]}")") ($(median "${bares[@]}")) | ≥ 0.85 |
+| \`/sessions\` SSR, 20 active sessions and 50 in history | $(median "${ssrs[@]}") req/s (3 runs of 5 s: ${ssrs[*]}) | ≥ 3,500 |
+| Terminate → the other browser leaves \`/sessions\`, 20 runs | ${latency:-not measured} | p95 ≤ 200 ms |
+| wasm + js + css for \`/sessions\`, gzip as served | $size_kb KB | ≤ 160 KB |
+MD

@@ -111,3 +111,30 @@ seed_sessions_page() {
 # Requests per second of one wrk run (wrk's arguments), and the median of numbers.
 rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Replaces section NAME of PERFORMANCE.md (between <!-- bench:NAME --> and
+# <!-- /bench:NAME -->) with the markdown read from stdin, headed by the
+# date, the commit, the machine and COMMAND. Latest figures only: git keeps
+# the earlier ones.
+#   printf '| a | b |\n' | perf_section web "bash scripts/bench-web.sh"
+perf_section() {
+  local name=$1 command=$2 commit cpu body
+  body=$(cat)
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git -C "$ROOT" diff --quiet HEAD -- . ':!PERFORMANCE.md' 2>/dev/null || commit="$commit with uncommitted changes"
+  cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+  PERF_BODY="$body" python3 - "$ROOT/PERFORMANCE.md" "$name" "$(date -u +%Y-%m-%d)" "$commit" "$(nproc) × ${cpu:-unknown CPU}" "$command" <<'PY'
+import os, re, sys
+path, name, day, commit, machine, command = sys.argv[1:]
+body = os.environ["PERF_BODY"].rstrip("\n")
+text = open(path, encoding="utf-8").read()
+start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+if start not in text or end not in text:
+    sys.exit(f"PERFORMANCE.md has no section {name}")
+head = f"_Measured {day}, commit {commit}, on {machine} (nproc × CPU), by `{command}`._"
+new = f"{start}\n{head}\n\n{body}\n{end}"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: new, text, flags=re.S)
+open(path, "w", encoding="utf-8").write(text)
+print(f"    PERFORMANCE.md: section '{name}' updated")
+PY
+}

@@ -1,5 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page, expect, test } from "@playwright/test";
+import * as path from "node:path";
+import { DEMO_URL } from "../playwright.config";
 import { PASSWORD, UA, cards, device, field, hydrated, login, otherCards, ownCard, register, uniqueName } from "./helpers";
 
 // Accessibility checked by axe-core at the WCAG 2.0/2.1/2.2 A and AA tags,
@@ -196,6 +198,35 @@ test("screenshots of /sessions at 390 px and 1280 px in both schemes", async ({ 
       await testInfo.attach(`sessions-${label}px-${scheme}`, { path: file, contentType: "image/png" });
       await context.close();
     }
+  }
+});
+
+test("the demo account reads like a person's: one new sign-in awaits review; the README's pictures", async ({ browser }) => {
+  const images = path.resolve(__dirname, "../../docs/images");
+  for (const [scheme, size, file] of [
+    ["light", DESKTOP, "sessions-light.png"],
+    ["dark", PHONE, "sessions-phone-dark.png"],
+  ] as const) {
+    // The owner, on a desktop and in a place the account knows.
+    const context = await browser.newContext({
+      baseURL: DEMO_URL,
+      userAgent: UA.linuxFirefox,
+      extraHTTPHeaders: { "X-Forwarded-For": "216.160.83.56" },
+      viewport: size,
+      colorScheme: scheme,
+    });
+    const page = await context.newPage();
+    await login(page, "demo", "demo-password");
+    await hydrated(page);
+    await expect(cards(page)).toHaveCount(4);
+    const notice = page.getByRole("article", { name: "Was this you?" });
+    await expect(notice).toHaveCount(1);
+    await expect(notice).toContainText("Japan");
+    await expect(page.locator('article[data-session-id] [data-field="new-device"]')).toHaveCount(1);
+    await expect(page.locator('tr[data-session-id] [data-field="new-device"]')).toHaveCount(1);
+    await expect(page.locator('tr[data-session-id] [data-field="new-location"]')).toHaveCount(1);
+    await page.screenshot({ path: path.join(images, file), fullPage: false });
+    await context.close();
   }
 });
 

@@ -256,6 +256,54 @@ mod tests {
         assert!(Config::try_parse_from(["sessionboard", "--proxy-header", "via"]).is_err());
     }
 
+    /// docs/configuration.md's table, row by row: variable, flag, default.
+    fn documented() -> std::collections::BTreeMap<String, (String, String)> {
+        include_str!("../../docs/configuration.md")
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split(" | ").map(str::trim).collect();
+                let var = cells.first()?.strip_prefix("| `")?.strip_suffix('`')?;
+                let flag = cells.get(1)?.trim_matches('`');
+                let default = cells.get(2)?.to_string();
+                flag.starts_with("--")
+                    .then(|| (var.to_owned(), (flag.to_owned(), default)))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn docs_list_exactly_the_settings_the_server_accepts() {
+        use clap::CommandFactory;
+        let docs = documented();
+        let command = Config::command();
+        let mut accepted = std::collections::BTreeSet::new();
+        for arg in command.get_arguments() {
+            let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else {
+                continue;
+            };
+            let env = env.to_string_lossy().into_owned();
+            let Some((flag, default)) = docs.get(&env) else {
+                panic!("docs/configuration.md does not list {env}");
+            };
+            assert_eq!(flag, &format!("--{long}"), "the flag of {env}");
+            if let Some(value) = arg.get_default_values().first() {
+                let value = value.to_string_lossy();
+                let shown = if value.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    format!("`{value}`")
+                };
+                assert_eq!(default, &shown, "the default of {env}");
+            }
+            accepted.insert(env);
+        }
+        let listed: std::collections::BTreeSet<_> = docs.keys().cloned().collect();
+        assert_eq!(
+            listed, accepted,
+            "docs/configuration.md lists a variable the server does not accept"
+        );
+    }
+
     #[test]
     fn nonsense_stops_the_start_with_a_clear_message() {
         let c =

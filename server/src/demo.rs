@@ -53,7 +53,7 @@ async fn seed(
     geo: Arc<GeoIp>,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
-    let clock = Arc::new(ManualClock::new(now - Duration::days(40)));
+    let clock = Arc::new(ManualClock::new(now - Duration::days(70)));
     let store = SessionStore::with_clock(db.clone(), config, geo, clock.clone());
     let home = [127, 0, 0, 1].into();
     let user = store.register(USERNAME, PASSWORD, home).await?;
@@ -73,12 +73,48 @@ async fn seed(
         }
     };
 
-    // An old laptop, never used again: expires.
+    // Ten weeks ago, the first session (the old laptop) and, over the next
+    // days, every device and place the owner still uses: each was new once
+    // and confirmed ("Yes, it was me"), so they are known now and only the
+    // last sign-in of this story is new.
     let laptop = login(WIN_CHROME, "81.2.69.142").await?;
     browse(&laptop, "81.2.69.142", 3);
+    let known = [
+        (LINUX_FIREFOX, "216.160.83.56"),
+        (ANDROID_PHONE, "89.160.20.128"),
+        (WIN_EDGE, "2.125.160.216"),
+        (ANDROID_TABLET, "89.160.20.128"),
+        (MAC_SAFARI, "216.160.83.56"),
+        (CURL, "8.8.8.8"),
+    ];
+    for (day, (ua, ip)) in (1..).zip(known) {
+        at(Duration::days(-70 + day) + Duration::hours(9));
+        let first = login(ua, ip).await?;
+        store.confirm_sign_in(&laptop, &first.public_id).await?;
+        browse(&first, ip, 2 + day as u32);
+        at(Duration::days(-70 + day) + Duration::hours(11));
+        store.log_out(&first).await?;
+    }
     store.flush_activity().await?;
-    at(Duration::days(-25) - Duration::hours(3));
+    // The laptop is never used again: it expires.
+    at(Duration::days(-40));
     store.prune_history().await?;
+
+    // Ordinary weeks: known devices from known places, signed in and out.
+    let ordinary = [
+        (ANDROID_PHONE, "89.160.20.128", 34),
+        (LINUX_FIREFOX, "216.160.83.56", 29),
+        (WIN_EDGE, "2.125.160.216", 24),
+        (ANDROID_TABLET, "89.160.20.128", 19),
+        (MAC_SAFARI, "216.160.83.56", 15),
+    ];
+    for (ua, ip, days_ago) in ordinary {
+        at(Duration::days(-days_ago) + Duration::hours(8));
+        let s = login(ua, ip).await?;
+        browse(&s, ip, 4 + days_ago as u32 % 7);
+        at(Duration::days(-days_ago) + Duration::hours(10) + Duration::minutes(days_ago));
+        store.log_out(&s).await?;
+    }
 
     // A password change from the phone signs out the Linux desktop.
     at(Duration::days(-12) - Duration::hours(6));
@@ -104,7 +140,7 @@ async fn seed(
     store.reauthenticate(&tablet, PASSWORD, home).await?;
     store.sign_out_everywhere(&tablet).await?;
 
-    // The Mac terminates a script that logged in with the password.
+    // The Mac ends a backup script's session that is no longer needed.
     at(Duration::days(-3) - Duration::hours(7) - Duration::minutes(41));
     let mac = login(MAC_SAFARI, "216.160.83.56").await?;
     at(Duration::days(-2) + Duration::minutes(23));
@@ -114,15 +150,78 @@ async fn seed(
     at(Duration::days(-1) - Duration::hours(2) - Duration::minutes(8));
     store.reauthenticate(&mac, PASSWORD, home).await?;
     store.terminate_session(&mac, &script.public_id).await?;
-    let iphone = login(IPHONE, "2001:218::1").await?;
 
-    // Recent activity on the devices still signed in.
+    // Recent activity on the devices still signed in, and the one sign-in
+    // the owner has never seen: an iPhone in Japan, waiting for "Was this
+    // you?".
     at(Duration::hours(-20));
     browse(&tablet, "89.160.20.128", 6);
-    at(Duration::hours(-3));
-    browse(&iphone, "2001:218::1", 9);
+    at(Duration::minutes(-38));
+    let iphone = login(IPHONE, "2001:218::1").await?;
+    browse(&iphone, "2001:218::1", 3);
     at(Duration::minutes(-12));
     browse(&mac, "216.160.83.56", 14);
     store.flush_activity().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migrations::{Migrator, MigratorTrait};
+    use sessions::{HistoryQuery, LoginStep};
+
+    #[tokio::test]
+    async fn the_demo_reads_like_a_persons_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display());
+        let db = sessions::db::connect(&url).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb"
+        );
+        let geo = Arc::new(GeoIp::open(std::path::Path::new(fixture)).unwrap());
+        seed_if_empty(&db, StoreConfig::default(), geo.clone())
+            .await
+            .unwrap();
+        // The owner signs in from a desktop and a place they have used before.
+        let store = SessionStore::new(db, StoreConfig::default(), geo);
+        let step = store
+            .login(USERNAME, PASSWORD, &facts(LINUX_FIREFOX, "216.160.83.56"))
+            .await
+            .unwrap();
+        let LoginStep::SignedIn(token, view) = step else {
+            panic!("the demo account has no second factor");
+        };
+        assert!(!view.new_device && !view.new_location, "a known device");
+        let me = store
+            .authenticate(token.expose_secret())
+            .await
+            .unwrap()
+            .unwrap();
+        let page = store
+            .sessions_page(&me, &HistoryQuery { limit: 10, ..HistoryQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(page.active.len(), 4, "tablet, Mac, iPhone and this one");
+        let waiting = page.pending_sign_ins(&me);
+        assert_eq!(waiting.len(), 1, "exactly one sign-in awaits review");
+        assert_eq!(waiting[0].platform, "iOS");
+        let marked = |s: &&sessions::SessionView| s.new_device || s.new_location;
+        assert_eq!(page.active.iter().filter(marked).count(), 1);
+        assert_eq!(page.history.entries.len(), 10);
+        assert_eq!(
+            page.history.entries.iter().filter(marked).count(),
+            1,
+            "the first page of history reads as known devices but one"
+        );
+        let reasons: std::collections::HashSet<_> = page
+            .history
+            .entries
+            .iter()
+            .filter_map(|s| s.end_reason)
+            .collect();
+        assert!(reasons.len() >= 4, "several ways of ending: {reasons:?}");
+    }
 }

@@ -51,8 +51,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
 /// The bundled SQLite (built with STAT4) marks a statement "expired"
 /// whenever a parameter its plan looked at is bound again; every `LIMIT ?`
 /// (SeaORM writes them for `.one()` and `.limit()`) is such a parameter,
-/// so each execution re-parsed its statement: a fifth of the sessions
-/// page's time in the profile. With the guarantee, a cached statement
+/// so each execution re-parsed its statement (a large share of the
+/// sessions page's time; PERFORMANCE.md). With the guarantee, a cached statement
 /// keeps its plan. There is no PRAGMA for it, hence the one FFI call.
 async fn plan_once(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
     let mut handle = conn.lock_handle().await?;

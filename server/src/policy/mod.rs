@@ -50,8 +50,8 @@ impl<S> Layer<S> for SessionLayer {
 /// A hand-written tower service rather than `middleware::from_fn` because
 /// it runs on every request: a session found in the authentication cache
 /// is handled without cloning the inner service or boxing a future (the
-/// web bench measured 0.74 → 0.90 of a bare handler's throughput for this
-/// change). Only a cache miss takes the boxed path.
+/// figure that justified it is in PERFORMANCE.md). Only a cache miss takes
+/// the boxed path.
 ///
 /// Cloned for every request (hyper's glue does), so what a request reads
 /// sits behind one `Arc` per connection: its reference count is touched by

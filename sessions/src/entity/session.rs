@@ -162,8 +162,8 @@ pub(crate) const VIEW_COLUMNS: [&str; 21] = [
 /// The row id and view of a row selected with [`VIEW_COLUMNS`] first.
 ///
 /// By position: reading by name looks each column up by its name, and
-/// mapping a whole [`Model`] copies the columns the page never shows;
-/// together they were a seventh of the sessions page's time.
+/// mapping a whole [`Model`] copies the columns the page never shows
+/// (their cost is in PERFORMANCE.md).
 pub(crate) fn view_from_row(row: &QueryResult) -> Result<(i64, SessionView), DbErr> {
     let ip: String = row.try_get_by_index(6)?;
     let code: Option<String> = row.try_get_by_index(7)?;
