@@ -201,7 +201,13 @@ mod tests {
             .unwrap()
             .unwrap();
         let page = store
-            .sessions_page(&me, &HistoryQuery { limit: 10, ..HistoryQuery::default() })
+            .sessions_page(
+                &me,
+                &HistoryQuery {
+                    limit: 10,
+                    ..HistoryQuery::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(page.active.len(), 4, "tablet, Mac, iPhone and this one");
