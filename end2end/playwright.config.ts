@@ -11,7 +11,7 @@ export const BASE_URL = `http://localhost:${PORT}`;
 /** The second server: short idle timeout and re-authentication window. */
 export const SHORT_URL = `http://localhost:${PORT + 1}`;
 /** The third: DEMO=1, the account the README's pictures show. */
-export const DEMO_URL = `http://localhost:${PORT + 2}`;
+export const DEMO_URL = `http://localhost:${PORT - 1}`;
 /** nginx in front of two servers on one PostgreSQL database (when scripts/test.sh set one up). */
 export const NGINX_URL = "http://localhost:3110";
 const pgUrl = process.env.E2E_PG_URL;
@@ -123,7 +123,7 @@ export default defineConfig({
       SESSION_IDLE_TIMEOUT: "20s",
       REAUTH_WINDOW: "3s",
     }),
-    server(PORT + 2, "demo", { DEMO: "1" }),
+    server(PORT - 1, "demo", { DEMO: "1" }),
     ...(SEVERAL_SERVERS ? [behindNginx(1), behindNginx(2), nginx] : []),
   ],
 });

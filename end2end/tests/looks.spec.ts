@@ -226,6 +226,9 @@ test("the demo account reads like a person's: one new sign-in awaits review; the
     await expect(page.locator('tr[data-session-id] [data-field="new-device"]')).toHaveCount(1);
     await expect(page.locator('tr[data-session-id] [data-field="new-location"]')).toHaveCount(1);
     await page.screenshot({ path: path.join(images, file), fullPage: false });
+    // Signed out again: the next picture shows the same four devices.
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL("**/login?signed_out=1");
     await context.close();
   }
 });
