@@ -57,11 +57,13 @@ pub enum Page {
     VerifyEmail,
     LoginVerify,
     TwoFactor,
+    ForgotPassword,
+    ResetPassword,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 9] = [
+    pub const ALL: [Page; 11] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -71,6 +73,8 @@ impl Page {
         Page::VerifyEmail,
         Page::LoginVerify,
         Page::TwoFactor,
+        Page::ForgotPassword,
+        Page::ResetPassword,
     ];
 
     /// The page's path.
@@ -85,6 +89,8 @@ impl Page {
             Page::VerifyEmail => "/account/email/verify",
             Page::LoginVerify => "/login/verify",
             Page::TwoFactor => "/account/two-factor",
+            Page::ForgotPassword => "/login/forgot",
+            Page::ResetPassword => "/login/reset",
         }
     }
 
@@ -92,11 +98,13 @@ impl Page {
     pub const fn access(self) -> Access {
         match self {
             Page::Home => Access::Home,
-            Page::Login | Page::Register | Page::LoginVerify => Access::SignedOut,
+            Page::Login | Page::Register | Page::LoginVerify | Page::ForgotPassword => {
+                Access::SignedOut
+            }
             Page::Sessions | Page::ChangePassword | Page::Email | Page::TwoFactor => {
                 Access::SignedIn
             }
-            Page::VerifyEmail => Access::Anyone,
+            Page::VerifyEmail | Page::ResetPassword => Access::Anyone,
         }
     }
 
@@ -170,6 +178,11 @@ pub mod query {
     pub const TOKEN: &str = "token";
     /// `/account/email/verify?verified=1`.
     pub const VERIFIED: &str = "verified";
+    /// `/login/forgot?sent=1`: the reset link is on its way (if the
+    /// account exists); `/login?reset=1`: the new password is set.
+    pub const RESET: &str = "reset";
+    /// `/account/two-factor?regenerated=1`.
+    pub const REGENERATED: &str = "regenerated";
     /// `/account/two-factor?on=1` / `?off=1` / `?saved=1`.
     pub const ON: &str = "on";
     pub const OFF: &str = "off";

@@ -128,6 +128,70 @@ pub struct HistoryRow {
     pub answer: Option<&'static str>,
 }
 
+/// What a destructive form asks for, when the session's proof is older
+/// than the re-authentication window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Proof {
+    /// Nothing: proved recently.
+    #[default]
+    None,
+    /// The password (no second factor).
+    Password,
+    /// A code from the authenticator app, or a recovery code.
+    Code,
+}
+
+impl Proof {
+    /// What a session must give now, given whether it must give anything
+    /// and whether the account has a second factor.
+    pub fn needed(reauth: bool, two_factor_on: bool) -> Self {
+        match (reauth, two_factor_on) {
+            (false, _) => Proof::None,
+            (true, false) => Proof::Password,
+            (true, true) => Proof::Code,
+        }
+    }
+}
+
+/// Failed sign-ins of one day from one network, worded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedLine {
+    pub network: String,
+    pub location: display::Located,
+    /// "Desktop · Chrome on Windows".
+    pub device: String,
+    /// "Wrong password", or "Right password, wrong code".
+    pub step: &'static str,
+    pub count: u32,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    /// Until when this network is locked out of the account, if it is.
+    pub locked_until_ms: Option<i64>,
+}
+
+impl FailedLine {
+    fn of(f: &sessions::FailedSignIn) -> Self {
+        FailedLine {
+            network: f.network.clone(),
+            location: display::located(&f.location),
+            device: format!(
+                "{} · {} on {}",
+                display::device_type(f.device_type),
+                f.browser_name,
+                f.platform
+            ),
+            step: match f.step {
+                sessions::FailedStep::Password => "Wrong password",
+                sessions::FailedStep::Code => "Right password, wrong code",
+            },
+            count: f.count,
+            first_ms: f.first_at.timestamp_millis(),
+            last_ms: f.last_at.timestamp_millis(),
+            locked_until_ms: f.locked_until.map(|t| t.timestamp_millis()),
+        }
+    }
+}
+
 /// Everything the sessions board shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dashboard {
@@ -137,12 +201,16 @@ pub struct Dashboard {
     pub newer: Option<String>,
     pub now_ms: i64,
     pub dbip_attribution: bool,
-    /// The session must give its password again before terminating.
-    pub reauth: bool,
+    /// What the session must give again before terminating.
+    pub reauth: Proof,
     /// Sign-ins waiting for "Was this you?".
     pub notices: Vec<Notice>,
     /// The account has a second factor.
     pub two_factor_on: bool,
+    /// Failed sign-ins of the last 30 days.
+    pub failed: Vec<FailedLine>,
+    /// Codes are cooling down or locked after wrong ones: what to say.
+    pub code_lock: Option<String>,
 }
 
 impl Dashboard {
@@ -234,16 +302,23 @@ pub async fn load(
             card(s, &current.public_id, places)
         })
         .collect();
+    let code_lock = if page.failed_sign_ins.is_empty() || !page.two_factor_on {
+        None
+    } else {
+        crate::messages::code_lock(store.code_lock(current.user_id).await?, now_ms(store))
+    };
     Ok(Dashboard {
         cards,
         history: page.history.entries.iter().map(history_row).collect(),
         older: page.history.older.map(|c| c.encode()),
         newer: page.history.newer.map(|c| c.encode()),
-        now_ms: store.now().timestamp_millis(),
+        now_ms: now_ms(store),
         dbip_attribution: store.geoip().requires_dbip_attribution(),
-        reauth: page.reauth_needed,
+        reauth: Proof::needed(page.reauth_needed, page.two_factor_on),
         notices,
         two_factor_on: page.two_factor_on,
+        failed: page.failed_sign_ins.iter().map(FailedLine::of).collect(),
+        code_lock,
     })
 }
 
@@ -268,17 +343,23 @@ async fn notices_of(
     Ok(pending.iter().map(|s| Notice::of(s, left)).collect())
 }
 
+fn now_ms(store: &SessionStore) -> i64 {
+    store.now().timestamp_millis()
+}
+
 /// The "Was this you?" notices of `current`'s account, outside the
-/// sessions page, and whether answering "No" needs the password.
+/// sessions page, and what answering "No" asks for.
 pub async fn notices(
     store: &SessionStore,
     current: &CurrentSession,
-) -> Result<(Vec<Notice>, bool), AppError> {
+) -> Result<(Vec<Notice>, Proof), AppError> {
     let pending = store.pending_sign_ins(current).await?;
     if pending.is_empty() {
-        return Ok((Vec::new(), false));
+        return Ok((Vec::new(), Proof::None));
     }
-    let reauth = !store.recently_authenticated(current).await?;
+    let stale = !store.recently_authenticated(current).await?;
+    let on = store.two_factor_status(current.user_id).await?.enabled;
+    let reauth = Proof::needed(stale, on);
     let pending: Vec<&SessionView> = pending.iter().collect();
     Ok((notices_of(store, current, &pending).await?, reauth))
 }

@@ -40,6 +40,14 @@ pub enum ErrorKind {
     LoginExpired,
     /// Two-factor authentication is on already.
     TwoFactorOn,
+    /// Two-factor authentication is off.
+    TwoFactorOff,
+    /// The half-done login had its last try.
+    TooManyCodes,
+    /// Too many wrong codes in a row: the account's second factor is locked.
+    SecondFactorLocked,
+    /// With two-factor on, this needs a code.
+    CodeRequired,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -76,8 +84,10 @@ impl ErrorKind {
             | Self::InvalidToken
             | Self::WrongCode
             | Self::Request => 400,
-            Self::LoginExpired => 401,
-            Self::TwoFactorOn => 409,
+            Self::LoginExpired | Self::TooManyCodes => 401,
+            Self::TwoFactorOn | Self::TwoFactorOff => 409,
+            Self::SecondFactorLocked => 423,
+            Self::CodeRequired => 403,
             Self::MailDisabled => 501,
         }
     }
@@ -105,6 +115,10 @@ impl ErrorKind {
             Self::WrongCode => m::WRONG_CODE,
             Self::LoginExpired => m::LOGIN_EXPIRED,
             Self::TwoFactorOn => m::TWO_FACTOR_ON_ALREADY,
+            Self::TwoFactorOff => m::TWO_FACTOR_OFF_ALREADY,
+            Self::TooManyCodes => m::TOO_MANY_CODES,
+            Self::SecondFactorLocked => m::SECOND_FACTOR_LOCKED,
+            Self::CodeRequired => m::CODE_REQUIRED,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -226,6 +240,10 @@ impl From<sessions::StoreError> for AppError {
             S::WrongCode => ErrorKind::WrongCode,
             S::LoginExpired => ErrorKind::LoginExpired,
             S::TwoFactorOn => ErrorKind::TwoFactorOn,
+            S::TwoFactorOff => ErrorKind::TwoFactorOff,
+            S::TooManyCodes => ErrorKind::TooManyCodes,
+            S::SecondFactorLocked => ErrorKind::SecondFactorLocked,
+            S::CodeRequired => ErrorKind::CodeRequired,
             S::Database(_) | S::PasswordHashing | S::Mail(_) | S::SecretUnreadable => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable

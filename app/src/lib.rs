@@ -80,6 +80,8 @@ mod ssr {
                         <Route path=Page::Email view=pages::Email ssr=ssr.clone()/>
                         <Route path=Page::VerifyEmail view=pages::VerifyEmail ssr=ssr.clone()/>
                         <Route path=Page::LoginVerify view=pages::LoginVerify ssr=ssr.clone()/>
+                        <Route path=Page::ForgotPassword view=pages::ForgotPassword ssr=ssr.clone()/>
+                        <Route path=Page::ResetPassword view=pages::ResetPassword ssr=ssr.clone()/>
                         <Route path=Page::TwoFactor view=pages::TwoFactor ssr/>
                     </Routes>
                 </main>

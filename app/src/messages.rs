@@ -24,6 +24,16 @@ pub const WRONG_CODE: &str = "That code is not right, or it was used already. En
 pub const LOGIN_EXPIRED: &str =
     "This sign-in expired (the code step has to be done within 5 minutes). Please sign in again.";
 pub const TWO_FACTOR_ON_ALREADY: &str = "Two-factor authentication is already on.";
+pub const TWO_FACTOR_OFF_ALREADY: &str = "Two-factor authentication is off.";
+pub const TOO_MANY_CODES: &str =
+    "Too many wrong codes for this sign-in. Please sign in again with your password.";
+pub const SECOND_FACTOR_LOCKED: &str = "Too many wrong codes were typed for this account in a row, so codes are no longer accepted. Use a device that is still signed in, or ask the operator to unlock your account.";
+pub const CODE_REQUIRED: &str = "Your account has two-factor authentication: enter the code from your authenticator app (or a recovery code).";
+pub const RECOVERY_CODES_REGENERATED: &str =
+    "New recovery codes are below. The old ones no longer work.";
+pub const RESET_REQUESTED: &str = "If that account has a verified email address, a link to set a new password is on its way. It works once, within 30 minutes.";
+pub const PASSWORD_RESET: &str =
+    "Your new password is set and every device was signed out. Sign in with it now.";
 pub const TWO_FACTOR_TURNED_ON: &str =
     "Two-factor authentication is on. Keep your recovery codes somewhere safe.";
 pub const TWO_FACTOR_TURNED_OFF: &str = "Two-factor authentication is off.";
@@ -34,8 +44,7 @@ pub const MAIL_DISABLED: &str =
     "Email alerts are not set up on this server (its operator sets SMTP_URL and MAIL_FROM).";
 pub const INVALID_EMAIL: &str = "That is not an email address we can send to.";
 pub const INVALID_TOKEN: &str = "This link is not valid: it was used already, it expired, or the address changed since. Ask for a new one.";
-pub const VERIFICATION_SENT: &str =
-    "We sent a link to that address. Open it to start getting alerts there.";
+pub const VERIFICATION_SENT: &str = "We sent a link to that address. Open it to start getting alerts there; until then they keep going to your verified address.";
 pub const EMAIL_REMOVED: &str = "Email address removed. No more alerts will be sent.";
 pub const EMAIL_VERIFIED: &str = "Email address verified. New sign-ins will be announced there.";
 pub const UNAVAILABLE: &str = "The session database is unavailable. Please try again.";
@@ -50,8 +59,7 @@ pub const ENDED_ELSEWHERE: &str = "This session was ended from another device.";
 pub const EXPIRED: &str =
     "Your session expired after a period of inactivity. Please sign in again.";
 pub const BUSY: &str = "Sessionboard is busy right now. Please try again in a moment.";
-pub const REAUTH_REQUIRED: &str =
-    "For your security, confirm it's you: enter your password to continue.";
+pub const REAUTH_REQUIRED: &str = "For your security, confirm it's you: enter your password (or, with two-factor authentication, a code) to continue.";
 pub const TOO_MANY_STREAMS: &str =
     "Too many open Sessionboard pages for this account. Close some tabs and reload.";
 pub const SIGNED_OUT: &str = "You have been signed out.";
@@ -64,6 +72,23 @@ pub fn rate_limited(retry_after_secs: u64) -> String {
         "Too many failed sign-in attempts. Try again in {}.",
         plural(minutes, "minute", "minutes")
     )
+}
+
+/// What the sessions page says about codes after wrong ones, if anything.
+#[cfg(feature = "ssr")]
+pub fn code_lock(lock: sessions::CodeLock, now_ms: i64) -> Option<String> {
+    match lock {
+        sessions::CodeLock::Open => None,
+        sessions::CodeLock::CoolingDown { until_ms } => Some(format!(
+            "After several wrong codes in a row, the next code is accepted in {}. Someone who knows your password may be trying codes: change your password.",
+            plural(
+                ((until_ms - now_ms).max(1) as u64).div_ceil(60_000),
+                "minute",
+                "minutes"
+            )
+        )),
+        sessions::CodeLock::Locked => Some(SECOND_FACTOR_LOCKED.to_owned()),
+    }
 }
 
 /// "1 session", "3 sessions".

@@ -9,6 +9,7 @@ mod m20261128_000002_session_authenticated_at;
 mod m20261128_000003_was_this_you;
 mod m20261128_000004_email_alerts;
 mod m20261128_000005_two_factor;
+mod m20261207_000001_hardening;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_was_this_you::Migration),
             Box::new(m20261128_000004_email_alerts::Migration),
             Box::new(m20261128_000005_two_factor::Migration),
+            Box::new(m20261207_000001_hardening::Migration),
         ]
     }
 }

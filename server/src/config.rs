@@ -121,9 +121,18 @@ pub struct Config {
     #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key")]
     pub secret_key_file: PathBuf,
 
+    /// Keys SECRET_KEY replaced, comma-separated: what they sealed still opens.
+    #[arg(
+        long,
+        env = "SECRET_KEY_PREVIOUS",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub secret_key_previous: String,
+
     /// SMTP server for email alerts, e.g. smtps://user:pass@mail.example.com or
     /// smtp://mail.example.com:587?tls=required (unset: no email).
-    #[arg(long, env = "SMTP_URL")]
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
     /// The sender of email alerts, e.g. "Sessionboard <no-reply@example.com>".
@@ -156,6 +165,29 @@ pub struct Config {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub demo: bool,
+
+    /// An operator's task instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What `sessionboard` does besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Operator tasks on the accounts in DATABASE_URL.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+/// Operator tasks on accounts.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Admin {
+    /// Lets two-factor codes be checked again on an account locked after
+    /// too many wrong codes in a row.
+    Unlock {
+        /// The account's username.
+        username: String,
+    },
 }
 
 impl Config {
@@ -234,6 +266,22 @@ mod tests {
         assert_eq!(c.session_max_age, Duration::from_secs(30 * 86400));
         assert_eq!(c.history_retention, Duration::from_secs(90 * 86400));
         assert!(!c.demo);
+    }
+
+    #[test]
+    fn help_never_prints_secrets() {
+        use clap::CommandFactory;
+        let command = Config::command();
+        for name in ["SECRET_KEY", "SECRET_KEY_PREVIOUS", "SMTP_URL"] {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_env().is_some_and(|e| e == name))
+                .unwrap();
+            assert!(
+                arg.is_hide_env_values_set(),
+                "{name}'s value would be shown"
+            );
+        }
     }
 
     #[test]

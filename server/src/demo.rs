@@ -124,7 +124,7 @@ async fn seed(
     at(Duration::days(-12) - Duration::hours(4));
     store.flush_activity().await?;
     store
-        .change_password(&phone, PASSWORD, PASSWORD, true, home)
+        .change_password(&phone, PASSWORD, None, PASSWORD, true, home)
         .await?;
     at(Duration::days(-11) - Duration::minutes(95));
     browse(&phone, "89.160.20.128", 4);

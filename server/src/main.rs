@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use leptos::config::get_configuration;
 use migrations::{Migrator, MigratorTrait};
-use server::config::Config;
+use server::config::{Admin, Command, Config};
 use server::{AppState, Connections, WebConfig, demo, router};
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
@@ -35,6 +35,20 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests and writing pending activity");
 }
 
+/// `sessionboard admin …`: one operator task, instead of serving.
+async fn admin(store: &SessionStore, task: &Admin) -> anyhow::Result<()> {
+    match task {
+        Admin::Unlock { username } => {
+            anyhow::ensure!(
+                store.unlock_second_factor(username).await?,
+                "no account named {username:?}"
+            );
+            println!("Two-factor codes are checked again for {username}.");
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     dotenvy::dotenv().ok();
@@ -53,6 +67,9 @@ async fn main() -> anyhow::Result<()> {
         proxy_header: config.proxy_header,
     };
     let store_config = config.store_config()?;
+    // Before connecting: a missing or bad key stops the start at once.
+    let secret_key = config.secret_key()?;
+    let previous_keys = config.previous_keys()?;
 
     config.ensure_sqlite_dir()?;
     let backend = config.backend();
@@ -70,9 +87,11 @@ async fn main() -> anyhow::Result<()> {
         demo::seed_if_empty(&db, store_config, geo.clone()).await?;
     }
 
-    let secret_key = config.secret_key()?;
     let store = SessionStore::new(db, store_config, geo);
-    store.set_secret_key(secret_key);
+    store.set_secret_keys(secret_key, previous_keys);
+    if let Some(Command::Admin(task)) = &config.command {
+        return admin(&store, task).await;
+    }
     let background = store.spawn_background_tasks();
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
     let mut leptos_options = get_configuration(None)?.leptos_options;

@@ -45,9 +45,28 @@ impl Config {
         }
     }
 
+    /// The keys it replaced (`SECRET_KEY_PREVIOUS`), which still open what
+    /// they sealed.
+    pub fn previous_keys(&self) -> Result<Vec<SecretKey>, StartError> {
+        self.secret_key_previous
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                SecretKey::parse(t).ok_or_else(|| {
+                    StartError::SecretKey(
+                        "each SECRET_KEY_PREVIOUS must be 43 characters of URL-safe base64".into(),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The key that seals two-factor secrets: `SECRET_KEY`, else the key
-    /// file, else a new key written there (readable by the owner only;
-    /// several servers starting at once agree on one).
+    /// file, else (on SQLite only) a new key written there (readable by
+    /// the owner only; several processes starting at once agree on one).
+    /// Several servers on PostgreSQL must share one key: none is made up
+    /// for them, which would give each server its own.
     pub fn secret_key(&self) -> Result<SecretKey, StartError> {
         let bad = |what: &str| StartError::SecretKey(what.to_owned());
         if let Some(text) = &self.secret_key {
@@ -59,6 +78,13 @@ impl Config {
         if let Ok(text) = std::fs::read_to_string(path) {
             return SecretKey::parse(&text)
                 .ok_or_else(|| bad(&format!("{shown} does not hold a key")));
+        }
+        if !sessions::db::is_sqlite(&self.database_url) {
+            return Err(bad(&format!(
+                "with PostgreSQL, every server needs the same key: set SECRET_KEY, or put one in \
+                 {shown} (SECRET_KEY_FILE) on each server, e.g. \
+                 `head -c 32 /dev/urandom | basenc --base64url | tr -d '=' > {shown}`"
+            )));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| bad(&format!("{}: {e}", dir.display())))?;
@@ -124,5 +150,36 @@ mod tests {
             config.secret_key().is_err(),
             "a damaged file stops the start"
         );
+    }
+
+    #[test]
+    fn postgresql_without_a_key_refuses_to_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret.key");
+        let args = [
+            "sessionboard",
+            "--database-url",
+            "postgres://x@127.0.0.1/sb",
+            "--secret-key-file",
+            file.to_str().unwrap(),
+        ];
+        let config = Config::try_parse_from(args).unwrap();
+        let err = config.secret_key().unwrap_err().to_string();
+        assert!(err.contains("same key"), "{err}");
+        assert!(!file.exists(), "no per-host key was made");
+        let key = SecretKey::generate();
+        std::fs::write(&file, key.expose_secret()).unwrap();
+        assert_eq!(config.secret_key().unwrap().id(), key.id());
+        let with_old = Config::try_parse_from([
+            "sessionboard",
+            "--secret-key-previous",
+            &format!(
+                "{}, {}",
+                key.expose_secret(),
+                SecretKey::generate().expose_secret()
+            ),
+        ])
+        .unwrap();
+        assert_eq!(with_old.previous_keys().unwrap().len(), 2);
     }
 }

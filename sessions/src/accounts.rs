@@ -3,6 +3,8 @@ use crate::activity::immediate;
 use crate::ending::{end_where, others_of};
 use crate::entity::{session, user};
 use crate::events::SessionEvent;
+use crate::login_throttle::Counter;
+use crate::mail::SecurityChange;
 use crate::model::{CurrentSession, EndReason, User};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
@@ -31,15 +33,10 @@ fn validate_username(username: &str) -> Result<()> {
     shape_ok.then_some(()).ok_or(StoreError::InvalidUsername)
 }
 
-fn validate_password(password: &str) -> Result<()> {
+pub(crate) fn validate_password(password: &str) -> Result<()> {
     let n = password.chars().count();
     let fits = (8..=128).contains(&n) && password.len() <= MAX_PASSWORD_BYTES;
     fits.then_some(()).ok_or(StoreError::InvalidPassword)
-}
-
-/// A refusal from the throttle.
-pub(crate) fn limited(retry_after_secs: u64) -> StoreError {
-    StoreError::RateLimited { retry_after_secs }
 }
 
 impl SessionStore {
@@ -49,16 +46,14 @@ impl SessionStore {
         let username = username.trim();
         validate_username(username)?;
         validate_password(password)?;
-        let throttle = &self.inner.throttle;
-        throttle
-            .reserve_registration(ip, self.now_ms())
-            .map_err(limited)?;
+        let counter = Counter::Registration(ip.into());
+        self.reserve(counter, self.now_ms()).await?;
         let created = self.create_account(username, password).await;
         if matches!(
             created,
             Err(StoreError::Busy { .. } | StoreError::Database(_))
         ) {
-            throttle.cancel_registration(ip);
+            self.refund(counter).await;
         }
         let user = created?;
         tracing::info!(target: "audit", user = %user.username, %ip, "account registered");
@@ -99,22 +94,34 @@ impl SessionStore {
     }
 
     /// Changes the password of the session's user after checking the current
-    /// one (within the password-attempt limits, from `ip`); with
+    /// one (within the attempt limits, from `ip`) and, when the account has
+    /// a second factor, a code as well ([`StoreError::CodeRequired`] without
+    /// one): a phished password alone changes nothing. With
     /// `sign_out_others`, ends every other session of the account with
     /// reason `password_changed`. Returns how many sessions ended. The
-    /// session itself counts as freshly re-authenticated.
+    /// session itself counts as freshly re-authenticated; the owner is
+    /// told by email.
     pub async fn change_password(
         &self,
         current: &CurrentSession,
         current_password: &str,
+        code: Option<&str>,
         new_password: &str,
         sign_out_others: bool,
         ip: IpAddr,
     ) -> Result<u64> {
         validate_password(new_password)?;
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        let second = self.two_factor_status(current.user_id).await?.enabled;
+        if second && code.is_none() {
+            return Err(StoreError::CodeRequired);
+        }
         let old_hash = self
             .check_password(current.user_id, current_password, ip)
             .await?;
+        if let (true, Some(code)) = (second, code) {
+            self.check_second_factor(current.user_id, code, ip).await?;
+        }
         let new_hash = self.inner.passwords.hash(new_password).await?;
         let now = self.now_ms();
         let txn = self.inner.db.begin_with_options(immediate()).await?;
@@ -144,7 +151,13 @@ impl SessionStore {
         } else {
             Vec::new()
         };
+        self.notify_ended_in(&txn, &ended, reason).await?;
+        let owner = account_row(&txn, current.user_id).await?;
+        let mailed = self
+            .tell_owner(&txn, &owner, SecurityChange::PasswordChanged)
+            .await?;
         txn.commit().await?;
+        self.mail_queued_now(mailed);
         tracing::info!(
             target: "audit",
             user = %current.username,
@@ -158,4 +171,15 @@ impl SessionStore {
         });
         Ok(ended.len() as u64)
     }
+}
+
+/// The account `user_id`, read on `conn`.
+pub(crate) async fn account_row<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+) -> Result<user::Model> {
+    user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::UserNotFound)
 }

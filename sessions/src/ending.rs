@@ -9,7 +9,9 @@ use crate::events::SessionEvent;
 use crate::model::{CurrentSession, EndReason, SessionView};
 use crate::store::SessionStore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 /// Ends the active sessions matching `cond` in one conditional statement;
 /// returns the rows it ended.
@@ -36,6 +38,28 @@ pub(crate) fn others_of(current: &CurrentSession) -> Condition {
 }
 
 impl SessionStore {
+    /// Ends the active sessions matching `cond` now, tells the other
+    /// servers in the same transaction (PostgreSQL), then drops them here.
+    pub(crate) async fn end_now(
+        &self,
+        cond: Condition,
+        reason: EndReason,
+        at_ms: i64,
+    ) -> Result<Vec<session::Model>> {
+        let db = &self.inner.db;
+        let ended = if db.get_database_backend() == DbBackend::Postgres {
+            let txn = db.begin().await?;
+            let ended = end_where(&txn, cond, reason, at_ms).await?;
+            self.notify_ended_in(&txn, &ended, reason).await?;
+            txn.commit().await?;
+            ended
+        } else {
+            end_where(db, cond, reason, at_ms).await?
+        };
+        self.announce_ended(&ended, reason);
+        Ok(ended)
+    }
+
     /// Terminates one session of the caller's account. The caller's own
     /// session is refused ([`StoreError::CannotTerminateCurrent`]), so is a
     /// caller not recently authenticated ([`StoreError::ReauthRequired`]); an
@@ -53,8 +77,9 @@ impl SessionStore {
         let mine = Condition::all()
             .add(session::Column::PublicId.eq(public_id))
             .add(session::Column::UserId.eq(current.user_id));
-        let ended = end_where(&self.inner.db, mine, EndReason::Terminated, self.now_ms()).await?;
-        self.announce_ended(&ended, EndReason::Terminated);
+        let ended = self
+            .end_now(mine, EndReason::Terminated, self.now_ms())
+            .await?;
         ended
             .into_iter()
             .next()
@@ -68,8 +93,9 @@ impl SessionStore {
     pub async fn sign_out_everywhere(&self, current: &CurrentSession) -> Result<u64> {
         self.require_recent_auth(current).await?;
         let reason = EndReason::SignedOutEverywhere;
-        let ended = end_where(&self.inner.db, others_of(current), reason, self.now_ms()).await?;
-        self.announce_ended(&ended, reason);
+        let ended = self
+            .end_now(others_of(current), reason, self.now_ms())
+            .await?;
         Ok(ended.len() as u64)
     }
 
@@ -90,13 +116,12 @@ impl SessionStore {
     /// Ends the session of row `row_id` at `at_ms`; whether it was active.
     pub(crate) async fn end_one(&self, row_id: i64, reason: EndReason, at_ms: i64) -> Result<bool> {
         let cond = Condition::all().add(session::Column::Id.eq(row_id));
-        let ended = end_where(&self.inner.db, cond, reason, at_ms).await?;
-        self.announce_ended(&ended, reason);
-        Ok(!ended.is_empty())
+        Ok(!self.end_now(cond, reason, at_ms).await?.is_empty())
     }
 
-    /// After rows ended: no cache may serve them, their pending activity is
-    /// dropped, and their owners' pages hear of it.
+    /// After rows ended (and, on PostgreSQL, the other servers were told in
+    /// the ending transaction): no cache here may serve them, their pending
+    /// activity is dropped, and this server's pages hear of it.
     pub(crate) fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
         for row in rows {
             tracing::info!(target: "audit", session = %row.public_id, user_id = row.user_id, reason = ?reason, "session ended");
@@ -105,7 +130,7 @@ impl SessionStore {
                 cache.invalidate(&row.token_hash);
             }
             self.inner.activity.discard(row.id);
-            self.publish(SessionEvent::Ended {
+            self.inner.events.deliver(SessionEvent::Ended {
                 user_id: row.user_id,
                 session_id: row.public_id.clone(),
                 reason,

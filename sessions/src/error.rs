@@ -77,6 +77,20 @@ pub enum StoreError {
     /// The half-done login is unknown, used or expired: start again.
     #[error("login expired")]
     LoginExpired,
+    /// The half-done login had its last try: start again with the password.
+    #[error("too many wrong codes for this sign-in")]
+    TooManyCodes,
+    /// Too many wrong codes in a row on the account: no code is checked
+    /// until an operator unlocks it.
+    #[error("second factor locked")]
+    SecondFactorLocked,
+    /// The account has a second factor: this needs a code as well (or
+    /// instead of the password, to re-authenticate).
+    #[error("a second-factor code is required")]
+    CodeRequired,
+    /// The account has no second factor.
+    #[error("two-factor authentication is off")]
+    TwoFactorOff,
     /// Enrolling while a second factor is already on.
     #[error("two-factor authentication is already on")]
     TwoFactorOn,

@@ -26,6 +26,7 @@ mod ending;
 pub mod entity;
 mod error;
 pub mod events;
+mod failed_sign_ins;
 pub mod geo;
 mod hashing;
 mod history;
@@ -33,12 +34,14 @@ mod login;
 mod login_throttle;
 pub mod mail;
 mod model;
+mod password_reset;
 mod per_thread;
 mod reauth;
 mod retention;
 mod review;
 pub mod secret;
 mod sessions_page;
+mod sql;
 mod store;
 mod two_factor;
 
@@ -49,19 +52,24 @@ pub use config::{HashingConfig, StoreConfig, StreamLimits, ThrottleConfig};
 pub use digest_memo::DigestMemo;
 pub use error::{StartupError, StoreError};
 pub use events::{SessionEvent, UserEvents};
+pub use failed_sign_ins::{FailedSignIn, FailedStep, SHOWN_DAYS};
 pub use geo::{GeoIp, Location};
 pub use history::{HistoryCursor, HistoryPage, HistoryQuery};
-pub use mail::{AccountEmail, MailConfig, MailKind, QueuedMail, SignInFacts};
+pub use mail::{
+    AccountEmail, MailConfig, MailKind, QueuedMail, SecurityChange, SecurityNotice, SignInFacts,
+};
 pub use model::{
     Answer, AuthMethod, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView,
     User,
 };
+pub use password_reset::{RESET_TTL_MS, ResetLink};
 pub use review::{MAX_NAME_CHARS, normalize_name};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
 pub use sessions_page::SessionsPage;
 pub use store::{Background, SessionStore};
 pub use two_factor::{
-    Enrolment, LoginStep, PendingLogin, RecoveryCodes, SecretKey, TwoFactorStatus,
+    CODES_PER_LOGIN, CodeLock, Enrolment, LoginStep, PendingLogin, RecoveryCodes, SecretKey,
+    TwoFactorStatus,
 };
 
 /// Result type of the store.

@@ -1,11 +1,12 @@
 //! Logging in: password attempts within the limits, and starting a fresh
 //! session only while the password it was verified against still holds.
-use crate::accounts::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, limited, username_key};
+use crate::accounts::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, username_key};
 use crate::activity::immediate;
 use crate::agent::truncate_user_agent;
 use crate::client_ip::canonical;
 use crate::entity::{session, session_place, user};
 use crate::events::SessionEvent;
+use crate::failed_sign_ins::FailedStep;
 use crate::mail::{SignInFacts, new_sign_in_alert};
 use crate::model::{AuthMethod, RequestFacts, SessionView, User};
 use crate::review::{Marks, marks};
@@ -32,30 +33,59 @@ pub(crate) enum Proof<'a> {
 impl SessionStore {
     /// Checks a username and password, within the password-attempt limits.
     pub async fn verify_login(&self, username: &str, password: &str, ip: IpAddr) -> Result<User> {
-        self.verify(username, password, ip).await.map(|u| User {
+        let facts = RequestFacts {
+            user_agent: String::new(),
+            ip,
+        };
+        self.verify(username, password, &facts).await.map(|u| User {
             id: u.id,
             username: u.username,
         })
     }
 
-    /// The account (with the hash the password was verified against).
-    async fn verify(&self, username: &str, password: &str, ip: IpAddr) -> Result<user::Model> {
+    /// The account (with the hash the password was verified against). A
+    /// wrong password for an existing account is a failed sign-in its
+    /// owner sees; what was typed is never kept, and a username that
+    /// matched no account is logged only as a keyed pseudonym.
+    async fn verify(
+        &self,
+        username: &str,
+        password: &str,
+        facts: &RequestFacts,
+    ) -> Result<user::Model> {
+        let ip = facts.ip;
         if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
             return Err(StoreError::InvalidCredentials);
         }
-        let now = self.reserve_network(ip)?;
-        let found = user::Entity::find()
+        let now = self.reserve_network_logged(ip).await?;
+        let found = match user::Entity::find()
             .filter(user::Column::UsernameKey.eq(username_key(username)))
             .one(&self.inner.db)
             .await
-            .inspect_err(|_| self.inner.throttle.cancel(None, ip))?;
+        {
+            Ok(found) => found,
+            Err(e) => {
+                self.give_back(None, ip).await;
+                return Err(e.into());
+            }
+        };
         if self.attempt(found.as_ref(), password, ip, now).await?
             && let Some(u) = found
         {
             tracing::info!(target: "audit", user = %u.username, %ip, "password accepted");
             return Ok(u);
         }
-        tracing::info!(target: "audit", user = %username, %ip, "login failed");
+        match &found {
+            Some(u) => {
+                tracing::info!(target: "audit", user = %u.username, %ip, "login failed");
+                self.record_failed_sign_in(u, facts, FailedStep::Password)
+                    .await?;
+            }
+            None => {
+                let who = self.secret_key().log_pseudonym(&username_key(username));
+                tracing::info!(target: "audit", unknown_user = %who, %ip, "login failed");
+            }
+        }
         Err(StoreError::InvalidCredentials)
     }
 
@@ -71,13 +101,16 @@ impl SessionStore {
         if password.len() > MAX_PASSWORD_BYTES {
             return Err(StoreError::WrongPassword);
         }
-        let now = self.reserve_network(ip)?;
-        let found = user::Entity::find_by_id(user_id)
-            .one(&self.inner.db)
-            .await
-            .inspect_err(|_| self.inner.throttle.cancel(None, ip))?;
+        let now = self.reserve_network_logged(ip).await?;
+        let found = match user::Entity::find_by_id(user_id).one(&self.inner.db).await {
+            Ok(found) => found,
+            Err(e) => {
+                self.give_back(None, ip).await;
+                return Err(e.into());
+            }
+        };
         let Some(account) = found else {
-            self.inner.throttle.cancel(None, ip);
+            self.give_back(None, ip).await;
             return Err(StoreError::UserNotFound);
         };
         if self.attempt(Some(&account), password, ip, now).await? {
@@ -89,17 +122,18 @@ impl SessionStore {
 
     /// The first reservation of every attempt, before any database read;
     /// returns the time it was made at.
-    fn reserve_network(&self, ip: IpAddr) -> Result<i64> {
+    async fn reserve_network_logged(&self, ip: IpAddr) -> Result<i64> {
         let now = self.now_ms();
-        self.inner.throttle.reserve_network(ip, now).map_err(|wait| {
-            tracing::warn!(target: "audit", %ip, retry_after_secs = wait, "password attempts locked out (network)");
-            limited(wait)
+        self.reserve_network(ip, now).await.inspect_err(|e| {
+            if let StoreError::RateLimited { retry_after_secs } = e {
+                tracing::warn!(target: "audit", %ip, retry_after_secs, "password attempts locked out (network)");
+            }
         })?;
         Ok(now)
     }
 
     /// One password attempt on `account` (`None`: no such user, checked
-    /// against a dummy hash) after [`reserve_network`](Self::reserve_network).
+    /// against a dummy hash) after [`reserve_network_logged`](Self::reserve_network_logged).
     /// Failures keep their reservations; anything that never reached
     /// Argon2 gives them back.
     async fn attempt(
@@ -109,24 +143,26 @@ impl SessionStore {
         ip: IpAddr,
         now: i64,
     ) -> Result<bool> {
-        let throttle = &self.inner.throttle;
         let id = account.map(|u| u.id);
         if let Some(u) = account
-            && let Err(wait) = throttle.reserve_account(u.id, ip, now)
+            && let Err(e) = self.reserve_account(u.id, ip, now).await
         {
-            throttle.cancel(None, ip);
-            tracing::warn!(target: "audit", user = %u.username, %ip, retry_after_secs = wait, "password attempts locked out (account)");
-            return Err(limited(wait));
+            self.give_back(None, ip).await;
+            if let StoreError::RateLimited { retry_after_secs } = &e {
+                tracing::warn!(target: "audit", user = %u.username, %ip, retry_after_secs, "password attempts locked out (account)");
+            }
+            return Err(e);
         }
         let hash = account.map(|u| u.password_hash.clone());
-        let ok = self
-            .inner
-            .passwords
-            .verify(hash, password)
-            .await
-            .inspect_err(|_| throttle.cancel(id, ip))?;
+        let ok = match self.inner.passwords.verify(hash, password).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.give_back(id, ip).await;
+                return Err(e);
+            }
+        };
         if let (true, Some(id)) = (ok, id) {
-            throttle.succeeded(id, ip);
+            self.give_back(Some(id), ip).await;
         }
         Ok(ok)
     }
@@ -142,7 +178,7 @@ impl SessionStore {
         password: &str,
         facts: &RequestFacts,
     ) -> Result<LoginStep> {
-        let account = self.verify(username, password, facts.ip).await?;
+        let account = self.verify(username, password, facts).await?;
         if account.totp_enabled_at.is_some() {
             let pending = self.begin_pending_login(&account).await?;
             return Ok(LoginStep::SecondFactor(pending));
@@ -241,7 +277,9 @@ impl SessionStore {
         }
         .insert(&txn)
         .await?;
-        let alerted = self.alert_by_mail(&txn, &owner, &row, marks).await?;
+        let alerted = self
+            .alert_by_mail(&txn, &owner, &row, marks, method)
+            .await?;
         txn.commit().await?;
         if alerted {
             self.inner.mail_waiting.notify_one();
@@ -257,20 +295,24 @@ impl SessionStore {
         Ok((token, view))
     }
 
-    /// Queues the email alert of a sign-in marked new, when email is on
-    /// and the account's address is verified. Whether one was queued.
+    /// Queues the email alert of a sign-in that needs review (marked new,
+    /// or made with a recovery code: the rule of [`crate::review`]), when
+    /// email is on and the account's address is verified. Whether one was
+    /// queued.
     async fn alert_by_mail<C: sea_orm::ConnectionTrait>(
         &self,
         conn: &C,
         owner: &user::Model,
         row: &session::Model,
         marks: Marks,
+        method: AuthMethod,
     ) -> Result<bool> {
         let config = &self.inner.config.mail;
-        let (Some(to), Some(_)) = (&owner.email, owner.email_verified_at) else {
+        let Some(to) = crate::mail::verified_address(owner) else {
             return Ok(false);
         };
-        if !config.enabled || !(marks.new_device || marks.new_location) {
+        let review = crate::review::is_marked(marks.new_device, marks.new_location, false, method);
+        if !config.enabled || !review {
             return Ok(false);
         }
         let view = SessionView::from(row);
@@ -284,6 +326,7 @@ impl SessionStore {
             at_ms: row.created_at,
             new_device: marks.new_device,
             new_location: marks.new_location,
+            recovery_code: method == AuthMethod::PasswordAndRecoveryCode,
         };
         new_sign_in_alert(conn, config, owner.id, to, facts).await
     }

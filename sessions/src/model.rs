@@ -89,6 +89,9 @@ pub enum EndReason {
     /// The password was changed with "sign out all other devices".
     #[sea_orm(string_value = "password_changed")]
     PasswordChanged,
+    /// A new password was set through a reset link: every session ended.
+    #[sea_orm(string_value = "password_reset")]
+    PasswordReset,
 }
 
 /// The owner's answer to "Was this you?".
@@ -185,12 +188,15 @@ impl SessionView {
         self.is_active() && self.answer.is_none() && self.is_marked()
     }
 
-    /// Marked new or moved, or signed in with a recovery code.
+    /// Marked new or moved, or signed in with a recovery code (the rule of
+    /// `review.rs`, shared with its SQL twin).
     pub fn is_marked(&self) -> bool {
-        self.new_device
-            || self.new_location
-            || self.location_changed
-            || self.auth_method == AuthMethod::PasswordAndRecoveryCode
+        crate::review::is_marked(
+            self.new_device,
+            self.new_location,
+            self.location_changed,
+            self.auth_method,
+        )
     }
 
     /// Whether the session is still active.

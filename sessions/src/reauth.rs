@@ -1,6 +1,8 @@
-//! Re-authentication: destructive actions (terminating sessions) need a
-//! session that proved the password within the re-authentication window,
-//! so a stolen cookie alone cannot sign the owner out everywhere.
+//! Re-authentication: destructive actions (terminating sessions, security
+//! settings) need a session that proved itself again within the
+//! re-authentication window, so a stolen cookie alone cannot sign the owner
+//! out everywhere. With a second factor on, the proof is a code: a phished
+//! password and a stolen cookie together are still not enough.
 use crate::config::ms;
 use crate::entity::session;
 use crate::model::CurrentSession;
@@ -11,24 +13,24 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::net::IpAddr;
 
 impl SessionStore {
-    /// Checks the password of `current`'s account (within the
-    /// password-attempt limits) and marks the session as freshly
-    /// authenticated. With a second factor on, a code from the app (six
-    /// digits) does as well.
+    /// Proves `current` again and marks it freshly authenticated: with a
+    /// second factor on, `proof` must be a code from the app or a recovery
+    /// code (a password is refused: [`StoreError::CodeRequired`]); without
+    /// one, the account's password. Both within the attempt limits.
     pub async fn reauthenticate(
         &self,
         current: &CurrentSession,
-        password_or_code: &str,
+        proof: &str,
         ip: IpAddr,
     ) -> Result<()> {
-        let six_digits = password_or_code.trim().len() == 6
-            && password_or_code.trim().bytes().all(|b| b.is_ascii_digit());
-        if six_digits && self.two_factor_status(current.user_id).await?.enabled {
-            self.check_second_factor(current.user_id, password_or_code, ip)
-                .await?;
+        if self.two_factor_status(current.user_id).await?.enabled {
+            if crate::two_factor::looks_like_a_code(proof) {
+                self.check_second_factor(current.user_id, proof, ip).await?;
+            } else {
+                return Err(StoreError::CodeRequired);
+            }
         } else {
-            self.check_password(current.user_id, password_or_code, ip)
-                .await?;
+            self.check_password(current.user_id, proof, ip).await?;
         }
         let marked = session::Entity::update_many()
             .col_expr(session::Column::AuthenticatedAt, Expr::value(self.now_ms()))

@@ -62,7 +62,31 @@ impl SessionStore {
                 }
             }
         }
+        self.prune_side_tables().await?;
         Ok(deleted)
+    }
+
+    /// What else outlives its use: attempt counters whose window is over,
+    /// old failed sign-ins, and (after the history retention) sent or
+    /// abandoned mail, used or expired verification and reset links.
+    async fn prune_side_tables(&self) -> Result<()> {
+        self.prune_counters().await?;
+        self.prune_failed_sign_ins().await?;
+        let db = &self.inner.db;
+        let backend = db.get_database_backend();
+        let cutoff = self.now_ms() - ms(self.inner.config.history_retention);
+        for sql in [
+            "DELETE FROM mail_outbox WHERE (sent_at IS NOT NULL AND sent_at < {c}) \
+               OR (failed_at IS NOT NULL AND failed_at < {c})",
+            "DELETE FROM email_tokens WHERE expires_at < {c} OR (used_at IS NOT NULL AND used_at < {c})",
+            "DELETE FROM password_resets WHERE expires_at < {c} OR (used_at IS NOT NULL AND used_at < {c})",
+            "DELETE FROM pending_logins WHERE expires_at < {c}",
+        ] {
+            let mut p = crate::sql::Params::new(backend);
+            let c = p.push(cutoff);
+            db.execute_raw(p.statement(sql.replace("{c}", &c))).await?;
+        }
+        Ok(())
     }
 
     /// A transaction in which this server alone prunes (`None`: another
@@ -128,6 +152,8 @@ impl SessionStore {
         let ended = session::Entity::find()
             .from_raw_sql(statement)
             .all(&txn)
+            .await?;
+        self.notify_ended_in(&txn, &ended, EndReason::Expired)
             .await?;
         txn.commit().await?;
         self.announce_ended(&ended, EndReason::Expired);

@@ -7,7 +7,7 @@
 //! second login is as new as the first, and may not answer for either.
 use crate::entity::session;
 use crate::events::SessionEvent;
-use crate::model::{Answer, CurrentSession, DeviceType, EndReason, SessionView};
+use crate::model::{Answer, AuthMethod, CurrentSession, DeviceType, EndReason, SessionView};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
 use sea_orm::sea_query::Expr;
@@ -26,27 +26,49 @@ pub(crate) struct Marks {
     pub new_location: bool,
 }
 
-/// Sessions that vouch for their device and country.
+// The one rule of "needs review", in Rust and in SQL side by side: a
+// session is marked when it signed in from a new device or a new country,
+// moved country mid-session, or signed in with a recovery code. Marked and
+// not answered yet, it waits for "Was this you?", vouches for nothing and
+// may answer for no other session. `the_rule_is_the_same_in_sql_and_rust`
+// (store tests) checks that both agree on every combination.
+
+/// Whether a session with these marks and sign-in method needs review.
+pub(crate) fn is_marked(
+    new_device: bool,
+    new_location: bool,
+    location_changed: bool,
+    method: AuthMethod,
+) -> bool {
+    new_device || new_location || location_changed || method == AuthMethod::PasswordAndRecoveryCode
+}
+
+/// [`is_marked`] as a condition on `sessions`.
+fn marked() -> Condition {
+    Condition::any()
+        .add(session::Column::NewDevice.eq(true))
+        .add(session::Column::NewLocation.eq(true))
+        .add(session::Column::LocationChanged.eq(true))
+        .add(session::Column::AuthMethod.eq(AuthMethod::PasswordAndRecoveryCode))
+}
+
+/// Sessions that vouch for their device and country: confirmed by the
+/// owner, or never marked.
 fn trusted() -> Condition {
     Condition::any()
         .add(session::Column::Answer.eq(Answer::Confirmed))
         .add(
             Condition::all()
                 .add(session::Column::Answer.is_null())
-                .add(session::Column::NewDevice.eq(false))
-                .add(session::Column::NewLocation.eq(false))
-                .add(session::Column::LocationChanged.eq(false)),
+                .add(marked().not()),
         )
 }
 
-/// Sessions marked new or moved and not answered yet.
-fn awaiting_answer() -> Condition {
-    Condition::all().add(session::Column::Answer.is_null()).add(
-        Condition::any()
-            .add(session::Column::NewDevice.eq(true))
-            .add(session::Column::NewLocation.eq(true))
-            .add(session::Column::LocationChanged.eq(true)),
-    )
+/// Sessions marked and not answered yet.
+pub(crate) fn awaiting_answer() -> Condition {
+    Condition::all()
+        .add(session::Column::Answer.is_null())
+        .add(marked())
 }
 
 async fn exists<C: ConnectionTrait>(conn: &C, cond: Condition) -> Result<bool> {
@@ -98,13 +120,31 @@ pub(crate) async fn marks<C: ConnectionTrait>(
 }
 
 /// A name as stored: trimmed, inner whitespace runs folded to one space,
-/// at most [`MAX_NAME_CHARS`] characters; empty means "no name".
+/// at most [`MAX_NAME_CHARS`] characters; empty means "no name". Control
+/// and format characters (bidirectional overrides, zero-width characters)
+/// are refused: they make a name read differently from what it is.
 pub fn normalize_name(name: &str) -> Result<Option<String>> {
     let folded = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().any(char::is_control) || folded.chars().count() > MAX_NAME_CHARS {
+    let hidden = |c: char| c.is_control() || is_format_char(c);
+    if folded.chars().any(hidden) || folded.chars().count() > MAX_NAME_CHARS {
         return Err(StoreError::InvalidName);
     }
     Ok((!folded.is_empty()).then_some(folded))
+}
+
+/// Unicode's format characters (general category Cf) that can hide or
+/// reorder text: bidirectional controls, zero-width characters, the
+/// byte-order mark, soft hyphen, invisible operators, tag characters.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
 }
 
 impl SessionStore {
@@ -132,7 +172,7 @@ impl SessionStore {
 
     /// Whether `current` may answer for other sessions: it is trusted
     /// itself (see the module's notes).
-    async fn require_trusted(&self, current: &CurrentSession) -> Result<()> {
+    pub(crate) async fn require_trusted(&self, current: &CurrentSession) -> Result<()> {
         let me = Condition::all()
             .add(session::Column::Id.eq(current.row_id))
             .add(trusted());
@@ -186,6 +226,8 @@ impl SessionStore {
         let at = self.now_ms();
         let mine = Condition::all().add(session::Column::Id.eq(denied.id));
         let ended = crate::ending::end_where(&txn, mine, EndReason::Terminated, at).await?;
+        self.notify_ended_in(&txn, &ended, EndReason::Terminated)
+            .await?;
         txn.commit().await?;
         tracing::warn!(target: "audit", user = current.user_id, session = %public_id, "sign-in denied");
         self.announce_ended(&ended, EndReason::Terminated);
@@ -226,6 +268,10 @@ impl SessionStore {
 
     /// Names a session of `current`'s account (its own included); an
     /// empty name goes back to the default ("Chrome on Windows").
+    ///
+    /// A session waiting for "Was this you?" may not name any session (an
+    /// intruder could make its own card look familiar), and names are
+    /// limited per account and hour.
     pub async fn rename_session(
         &self,
         current: &CurrentSession,
@@ -233,6 +279,9 @@ impl SessionStore {
         name: &str,
     ) -> Result<Option<String>> {
         let name = normalize_name(name)?;
+        self.require_trusted(current).await?;
+        let counter = crate::login_throttle::Counter::Rename(current.user_id);
+        self.reserve(counter, self.now_ms()).await?;
         let rows = session::Entity::update_many()
             .col_expr(session::Column::Name, Expr::value(name.clone()))
             .filter(session::Column::UserId.eq(current.user_id))
@@ -270,5 +319,36 @@ mod tests {
             normalize_name("a\u{7}b"),
             Err(StoreError::InvalidName)
         ));
+        for hidden in [
+            "\u{202E}kcatta",
+            "Work\u{200B}laptop",
+            "a\u{2066}b",
+            "\u{FEFF}x",
+        ] {
+            assert!(
+                matches!(normalize_name(hidden), Err(StoreError::InvalidName)),
+                "{hidden:?}"
+            );
+        }
+        assert!(normalize_name("Büro-Laptop · 2").unwrap().is_some());
+    }
+
+    #[test]
+    fn needs_review_includes_recovery_code_sign_ins() {
+        assert!(!is_marked(false, false, false, AuthMethod::Password));
+        assert!(!is_marked(
+            false,
+            false,
+            false,
+            AuthMethod::PasswordAndAuthenticator
+        ));
+        assert!(is_marked(
+            false,
+            false,
+            false,
+            AuthMethod::PasswordAndRecoveryCode
+        ));
+        assert!(is_marked(true, false, false, AuthMethod::Password));
+        assert!(is_marked(false, false, true, AuthMethod::Password));
     }
 }

@@ -11,8 +11,9 @@ use crate::entity::session;
 use crate::geo::Location;
 use crate::history::{HistoryPage, HistoryQuery};
 use crate::model::{CurrentSession, Place, SessionView};
+use crate::sql::Params;
 use crate::store::SessionStore;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 
 /// What the sessions page shows.
@@ -31,6 +32,8 @@ pub struct SessionsPage {
     pub places: HashMap<String, Vec<Place>>,
     /// The account has a second factor (the callout says so).
     pub two_factor_on: bool,
+    /// Failed sign-ins of the last [`crate::SHOWN_DAYS`] days, latest first.
+    pub failed_sign_ins: Vec<crate::FailedSignIn>,
 }
 
 impl SessionsPage {
@@ -67,22 +70,6 @@ struct PlaceRow {
     last_seen_at: i64,
 }
 
-/// Numbered placeholders (`$n` / `?n`), so that one may appear twice.
-struct Params {
-    backend: DbBackend,
-    values: Vec<Value>,
-}
-
-impl Params {
-    fn push(&mut self, v: impl Into<Value>) -> String {
-        self.values.push(v.into());
-        match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => format!("?{}", self.values.len()),
-        }
-    }
-}
-
 impl SessionStore {
     /// Everything the sessions page of `current` shows, history paged by
     /// `query`.
@@ -92,10 +79,7 @@ impl SessionStore {
         query: &HistoryQuery,
     ) -> Result<SessionsPage> {
         let backend = self.inner.db.get_database_backend();
-        let mut p = Params {
-            backend,
-            values: Vec::new(),
-        };
+        let mut p = Params::new(backend);
         let now = self.now_ms();
         let c = &self.inner.config;
         let user = p.push(current.user_id);
@@ -113,9 +97,13 @@ impl SessionStore {
             .collect();
         let order = if query.after.is_some() { "ASC" } else { "DESC" };
         let limit = p.push(query.page_size() as i64 + 1);
-        // The account's second factor rides along (an uncorrelated
-        // subquery, evaluated once) rather than costing a round trip.
-        let totp = format!("(SELECT totp_enabled_at FROM users WHERE id = {user}) AS totp_on");
+        // The account's second factor and its latest failed sign-in ride
+        // along (uncorrelated subqueries, evaluated once) rather than
+        // costing round trips.
+        let totp = format!(
+            "(SELECT totp_enabled_at FROM users WHERE id = {user}) AS totp_on, \
+             (SELECT failed_sign_in_at FROM users WHERE id = {user}) AS failed_at"
+        );
         let cols = session::VIEW_COLUMNS.join(", ");
         let sql = format!(
             "SELECT * FROM (SELECT {cols}, 0 AS part, {totp} FROM sessions \
@@ -127,17 +115,19 @@ impl SessionStore {
                WHERE user_id = {user}{keyset} \
                ORDER BY created_at {order}, public_id {order} LIMIT {limit}) h"
         );
-        let statement = Statement::from_sql_and_values(backend, sql, p.values);
+        let statement = p.statement(sql);
         let mut two_factor_on = false;
+        let mut failed_at: Option<i64> = None;
         let (active, history) = {
             let _consistent = self.inner.flush_lock.read().await;
             let rows = self.inner.db.query_all_raw(statement).await?;
             let (mut active, mut history) = (Vec::new(), Vec::new());
-            // `part` and `totp_on` follow the view's columns.
+            // `part`, `totp_on` and `failed_at` follow the view's columns.
             let part_at = session::VIEW_COLUMNS.len();
             for row in rows {
                 let part: i32 = row.try_get_by_index(part_at)?;
                 two_factor_on |= row.try_get_by_index::<Option<i64>>(part_at + 1)?.is_some();
+                failed_at = failed_at.or(row.try_get_by_index(part_at + 2)?);
                 let (row_id, view) = session::view_from_row(&row)?;
                 if part == 0 {
                     active.push((row_id, view));
@@ -158,22 +148,25 @@ impl SessionStore {
         } else {
             HashMap::new()
         };
+        let recent = crate::SHOWN_DAYS * 86_400_000;
+        let failed_sign_ins = match failed_at {
+            Some(at) if at > now - recent => self.failed_sign_ins(current.user_id).await?,
+            _ => Vec::new(),
+        };
         Ok(SessionsPage {
             active,
             history,
             reauth_needed,
             places,
             two_factor_on,
+            failed_sign_ins,
         })
     }
 
     /// The trails of a user's active sessions used from several places.
     async fn trails(&self, user_id: i64) -> Result<HashMap<String, Vec<Place>>> {
         let backend = self.inner.db.get_database_backend();
-        let mut p = Params {
-            backend,
-            values: Vec::new(),
-        };
+        let mut p = Params::new(backend);
         let user = p.push(user_id);
         let sql = format!(
             "SELECT s.public_id, p.ip, p.country_code, p.first_seen_at, p.last_seen_at \
@@ -181,7 +174,7 @@ impl SessionStore {
              WHERE s.user_id = {user} AND s.ended_at IS NULL AND s.place_count > 1 \
              ORDER BY p.last_seen_at DESC, p.id DESC"
         );
-        let statement = Statement::from_sql_and_values(backend, sql, p.values);
+        let statement = p.statement(sql);
         let rows = PlaceRow::find_by_statement(statement)
             .all(&self.inner.db)
             .await?;

@@ -13,7 +13,6 @@ use crate::events::UserEvents;
 use crate::events::hub::EventHub;
 use crate::geo::{GeoIp, Location, is_local};
 use crate::hashing::PasswordWork;
-use crate::login_throttle::LoginThrottle;
 use crate::model::CurrentSession;
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -34,7 +33,6 @@ pub(crate) struct Inner {
     /// exclusively by the flush while a batch is out of memory and not yet
     /// committed: a reader never sees the batch in neither place.
     pub flush_lock: tokio::sync::RwLock<()>,
-    pub throttle: LoginThrottle,
     pub passwords: PasswordWork,
     pub auth_cache: Option<AuthCache>,
     pub recently_ended: RecentlyEnded,
@@ -43,7 +41,7 @@ pub(crate) struct Inner {
     /// Woken when this store queues an email.
     pub mail_waiting: tokio::sync::Notify,
     /// Seals second-factor secrets and keys recovery-code hashes.
-    pub secret_key: std::sync::OnceLock<crate::two_factor::key::SecretKey>,
+    pub secret_key: std::sync::OnceLock<crate::two_factor::key::Keyring>,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -87,7 +85,6 @@ impl SessionStore {
         Self {
             inner: Arc::new(Inner {
                 db,
-                throttle: LoginThrottle::new(config.throttle),
                 passwords: PasswordWork::new(config.hashing),
                 config,
                 clock,
@@ -222,5 +219,24 @@ pub(crate) mod testing {
         Migrator::up(&db, None).await.unwrap();
         let store = SessionStore::new(db, StoreConfig::default(), GeoIp::disabled());
         (store, dir)
+    }
+
+    /// The same with these attempt limits, on a manual clock at the epoch.
+    pub async fn sqlite_store_with(
+        throttle: crate::config::ThrottleConfig,
+    ) -> (
+        SessionStore,
+        Arc<crate::clock::ManualClock>,
+        tempfile::TempDir,
+    ) {
+        let (plain, dir) = sqlite_store().await;
+        let clock = Arc::new(crate::clock::ManualClock::new(crate::clock::from_ms(0)));
+        let config = StoreConfig {
+            throttle,
+            ..StoreConfig::default()
+        };
+        let store =
+            SessionStore::with_clock(plain.db().clone(), config, GeoIp::disabled(), clock.clone());
+        (store, clock, dir)
     }
 }

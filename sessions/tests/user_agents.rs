@@ -412,6 +412,34 @@ proptest::proptest! {
             println!("slowest classification so far: {us} µs ({} bytes)", ua.len());
         }
         proptest::prop_assert!(!info.platform.is_empty() && !info.browser_name.is_empty());
+        // Only known names: never a URL, never long, a version of digits.
+        for name in [&info.platform, &info.browser_name] {
+            proptest::prop_assert!(name.len() <= 48 && !name.contains("://"), "{name:?}");
+        }
+        proptest::prop_assert!(info.browser_version.bytes().all(|b| b.is_ascii_digit()));
         proptest::prop_assert!(took < std::time::Duration::from_secs(2), "{took:?} for {ua:?}");
     }
+}
+
+/// uap-core takes some families from the user agent itself, so a client
+/// can name its "browser" a sentence; only known names are kept.
+#[test]
+fn a_browser_name_chosen_by_the_client_is_never_kept() {
+    let classifier = UserAgentClassifier::global();
+    for (ua, raw) in [
+        (
+            "Mozilla/5.0 (Windows NT 10.0) Its_you_Review_at_evil_example_Spider/2.1",
+            "Its_you_Review_at_evil_example_Spider",
+        ),
+        (
+            "Mozilla/5.0 (compatible; ItWasYouReviewAtEvil bot; +https://evil.example)",
+            "ItWasYouReviewAtEvil bot",
+        ),
+    ] {
+        let family = classifier.parser().parse_product(ua).name.map(|n| n.into_owned());
+        assert_eq!(family.as_deref(), Some(raw), "uap still returns the client's text");
+        assert_eq!(classifier.classify(ua).browser_name, "Other");
+    }
+    let real = classifier.classify(TABLE[0].0);
+    assert_eq!(real.browser_name, "Chrome");
 }

@@ -39,6 +39,7 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
                 text(&data, "current_password"),
                 text(&data, "new_password"),
                 text(&data, "confirm"),
+                value(&data, "code"),
                 value(&data, "sign_out_others"),
             )
             .await

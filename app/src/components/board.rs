@@ -4,17 +4,18 @@
 //! duration, viewer's time zone); `data-action` names each form's
 //! [`BoardAction`].
 use super::card::card;
+use super::failed::failed_sign_ins;
 use super::history::history_table;
 use super::notice::notices;
 use super::reauth_field;
 use crate::contract::{BoardAction, Page, query};
-use crate::dashboard::Dashboard;
+use crate::dashboard::{Dashboard, Proof};
 use crate::messages::{confirm_sign_out, plural};
 use crate::server_fns::board::SignOutEverywhere;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-fn toolbar(others: u64, confirm: bool, reauth: bool) -> Option<AnyView> {
+fn toolbar(others: u64, confirm: bool, reauth: Proof) -> Option<AnyView> {
     if others == 0 {
         return None;
     }
@@ -77,6 +78,7 @@ pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
             {toolbar(others, confirm, reauth)}
         </div>
         <div class="cards">{cards}</div>
+        {failed_sign_ins(d.failed, d.code_lock)}
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">"Session history"</h2>
             {history_table(d.history, now)}
@@ -164,9 +166,11 @@ mod tests {
             newer: None,
             now_ms: 1_060_000,
             dbip_attribution: false,
-            reauth: false,
+            reauth: Proof::None,
             notices: Vec::new(),
             two_factor_on: false,
+            failed: Vec::new(),
+            code_lock: None,
         }
     }
 
@@ -233,7 +237,7 @@ mod tests {
         let html = render(dashboard(), true);
         assert!(!html.contains("name=\"password\""));
         let mut stale = dashboard();
-        stale.reauth = true;
+        stale.reauth = Proof::Password;
         let html = render(stale, true);
         // Once in the Terminate form, once in the confirmation.
         assert_eq!(html.matches("name=\"password\"").count(), 2);

@@ -1,7 +1,7 @@
 //! One card per active session.
 use super::{local_time, marks, reauth_field};
 use crate::contract::BoardAction;
-use crate::dashboard::{PlaceLine, SessionCard};
+use crate::dashboard::{PlaceLine, Proof, SessionCard};
 use crate::display::time;
 use crate::messages::plural;
 use crate::server_fns::board::TerminateSession;
@@ -63,7 +63,7 @@ fn rename(id: String, name: Option<String>, placeholder: String) -> impl IntoVie
 }
 
 /// The card of one active session; every detail carries a `data-field`.
-pub fn card(card: SessionCard, now: i64, reauth: bool) -> impl IntoView + use<> {
+pub fn card(card: SessionCard, now: i64, reauth: Proof) -> impl IntoView + use<> {
     let SessionCard {
         id,
         device_type,

@@ -7,6 +7,8 @@ pub mod board;
 #[cfg(feature = "ssr")]
 mod card;
 #[cfg(feature = "ssr")]
+mod failed;
+#[cfg(feature = "ssr")]
 mod field;
 #[cfg(feature = "ssr")]
 mod history;
@@ -26,18 +28,27 @@ use crate::display::time;
 #[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
-/// The password field that destructive forms carry when the session's
-/// proof of the password is older than the re-authentication window.
+/// The field destructive forms carry when the session's proof is older
+/// than the re-authentication window: the password, or a code when the
+/// account has a second factor (a password alone is then not enough).
 #[cfg(feature = "ssr")]
-pub(crate) fn reauth_field(reauth: bool) -> impl IntoView + use<> {
-    reauth.then(|| {
-        view! {
+pub(crate) fn reauth_field(proof: crate::dashboard::Proof) -> impl IntoView + use<> {
+    use crate::dashboard::Proof;
+    match proof {
+        Proof::None => None,
+        Proof::Password => Some(leptos::either::Either::Left(view! {
             <label class="reauth">
                 "Your password"
                 <input type="password" name="password" autocomplete="current-password" required/>
             </label>
-        }
-    })
+        })),
+        Proof::Code => Some(leptos::either::Either::Right(view! {
+            <label class="reauth">
+                "Code from your authenticator app"
+                <input type="text" name="password" inputmode="numeric" autocomplete="one-time-code" required/>
+            </label>
+        })),
+    }
 }
 
 /// A time in UTC as rendered; the browser shows it in the viewer's own

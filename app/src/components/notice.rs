@@ -2,12 +2,12 @@
 //! its two answers as plain forms (the islands run them in place).
 use super::{local_time, marks, reauth_field};
 use crate::contract::BoardAction;
-use crate::dashboard::Notice;
+use crate::dashboard::{Notice, Proof};
 use crate::server_fns::review::{ConfirmSignIn, DenySignIn};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-fn notice(n: Notice, reauth: bool) -> impl IntoView + use<> {
+fn notice(n: Notice, reauth: Proof) -> impl IntoView + use<> {
     let Notice {
         id,
         title,
@@ -57,7 +57,7 @@ fn notice(n: Notice, reauth: bool) -> impl IntoView + use<> {
 }
 
 /// The notices, newest first; nothing when there are none.
-pub fn notices(list: Vec<Notice>, reauth: bool) -> impl IntoView + use<> {
+pub fn notices(list: Vec<Notice>, reauth: Proof) -> impl IntoView + use<> {
     (!list.is_empty()).then(|| {
         let items = list.into_iter().map(|n| notice(n, reauth)).collect_view();
         view! { <section class="notices" aria-label="New sign-ins">{items}</section> }

@@ -119,6 +119,7 @@ mod ssr {
             EndReason::SignedOutEverywhere => "signed out everywhere",
             EndReason::Expired => "expired",
             EndReason::PasswordChanged => "password changed",
+            EndReason::PasswordReset => "password reset",
         }
     }
 

@@ -5,7 +5,8 @@ use crate::contract::{AccountForm, Page, query as keys};
 use crate::islands::FormIsland;
 use crate::messages;
 use crate::server_fns::account::{
-    Login as LoginFn, LoginVerify as LoginVerifyFn, Register as RegisterFn,
+    ForgotPassword as ForgotPasswordFn, Login as LoginFn, LoginVerify as LoginVerifyFn,
+    Register as RegisterFn, ResetPassword as ResetPasswordFn,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -19,6 +20,8 @@ pub fn Login() -> impl IntoView {
         Some(messages::EXPIRED.to_owned())
     } else if q.get(keys::SIGNED_OUT).is_some() {
         Some(messages::SIGNED_OUT.to_owned())
+    } else if q.get(keys::RESET).is_some() {
+        Some(messages::PASSWORD_RESET.to_owned())
     } else {
         None
     };
@@ -32,7 +35,80 @@ pub fn Login() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Log in"</button>
                 </form>
             </FormIsland>
-            <p class="muted">"No account yet? " <a href=Page::Register.path()>"Create one"</a></p>
+            <p class="muted">
+                <a href=Page::ForgotPassword.path()>"Forgot your password?"</a>
+                " · No account yet? " <a href=Page::Register.path()>"Create one"</a>
+            </p>
+        </section>
+    }
+}
+
+/// Asks for a reset link by email. A plain form: every step is a page.
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let q = query();
+    let info = q.get(keys::SENT).map(|_| messages::RESET_REQUESTED);
+    view! {
+        <section class="page narrow auth">
+            <h1>"Forgot your password?"</h1>
+            <div class="alerts" aria-live="polite">
+                {url_error(&q).map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                {info.map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+            </div>
+            <p>"Enter your username or the email address your account verified. If there is one, we email it a link to set a new password."</p>
+            <form action=ForgotPasswordFn::PATH method="post">
+                <Field label="Username or email address" name="username" autocomplete="username"/>
+                <button type="submit" class="btn btn-primary">"Email me a link"</button>
+            </form>
+            <p class="muted"><a href=Page::Login.path()>"Back to log in"</a></p>
+        </section>
+    }
+}
+
+/// The page of a reset link: a new password (and a code with two-factor on).
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let q = query();
+    let token = q.get(keys::TOKEN).unwrap_or_default();
+    let error = url_error(&q);
+    let store = use_context::<::sessions::SessionStore>();
+    let load = move || {
+        let (store, token, error) = (store.clone(), token.clone(), error.clone());
+        Suspend::new(async move {
+            let link = match &store {
+                Some(store) => store
+                    .reset_link(&token)
+                    .await
+                    .map_err(crate::AppError::from),
+                None => Err(crate::ErrorKind::Unavailable.into()),
+            };
+            match link {
+                Ok(link) => view! {
+                    {error.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                    <p>"Set a new password for " <strong>{link.username}</strong> ". Every device will be signed out."</p>
+                    <form action=ResetPasswordFn::PATH method="post">
+                        <input type="hidden" name="token" value=token/>
+                        <Field label="New password" name="new_password" autocomplete="new-password" secret=true minlength=8/>
+                        <Field label="Repeat new password" name="confirm" autocomplete="new-password" secret=true minlength=8/>
+                        {link.needs_code.then(|| view! {
+                            <Field label="Code from your authenticator app, or a recovery code" name="code" autocomplete="one-time-code"/>
+                        })}
+                        <button type="submit" class="btn btn-primary">"Set new password"</button>
+                    </form>
+                }
+                .into_any(),
+                Err(e) => view! {
+                    <p class="alert alert-error" role="alert">{e.message()}</p>
+                    <p><a href=Page::ForgotPassword.path()>"Ask for a new link"</a></p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <section class="page narrow auth">
+            <h1>"Set a new password"</h1>
+            <Suspense fallback=|| ()>{load}</Suspense>
         </section>
     }
 }
@@ -69,8 +145,10 @@ pub fn LoginVerify() -> impl IntoView {
                 _ => false,
             };
             if !open {
+                // Ended by its last wrong code, or expired.
+                let why = error.unwrap_or_else(|| messages::LOGIN_EXPIRED.to_owned());
                 return view! {
-                    <p class="alert alert-error" role="alert">{messages::LOGIN_EXPIRED}</p>
+                    <p class="alert alert-error" role="alert">{why}</p>
                     <p><a href=Page::Login.path()>"Sign in again"</a></p>
                 }
                 .into_any();

@@ -1,8 +1,9 @@
 //! Email alerts: the account's address, and the page its link opens.
 use super::password::PendingSignIns;
 use super::{query, url_error};
-use crate::components::Field;
+use crate::components::{Field, reauth_field};
 use crate::contract::{Page, query as keys};
+use crate::dashboard::Proof;
 use crate::messages;
 use crate::server_fns::email::{RemoveEmail, SetEmail, VerifyEmail as VerifyEmailFn};
 use leptos::prelude::*;
@@ -17,32 +18,38 @@ fn alerts(info: Option<String>, error: Option<String>) -> impl IntoView {
     }
 }
 
-/// What the account's address is, and the forms to change it.
-fn settings(address: Option<sessions::AccountEmail>, enabled: bool) -> impl IntoView {
-    let status = match &address {
-        Some(a) if a.verified => view! {
-            <p data-field="email-status">"Alerts go to " <strong>{a.address.clone()}</strong> " (verified)."</p>
+/// What the account's addresses are, and the forms to change them (each
+/// asks for a fresh proof when the session's is old).
+fn settings(address: sessions::AccountEmail, enabled: bool, proof: Proof) -> impl IntoView {
+    let verified = address.verified.clone().map(|a| {
+        view! {
+            <p data-field="email-status">"Alerts go to " <strong>{a}</strong> " (verified)."</p>
         }
-        .into_any(),
-        Some(a) => view! {
-            <p data-field="email-status">
-                "Waiting for verification: open the link we sent to " <strong>{a.address.clone()}</strong> "."
+    });
+    let pending = address.pending.clone().map(|a| {
+        view! {
+            <p data-field="email-pending">
+                "Waiting for verification: open the link we sent to " <strong>{a}</strong> "."
             </p>
         }
-        .into_any(),
-        None => view! { <p data-field="email-status">"No address yet."</p> }.into_any(),
-    };
-    let remove = address.is_some().then(|| {
+    });
+    let none = address
+        .is_empty()
+        .then(|| view! { <p data-field="email-status">"No address yet."</p> });
+    let remove = (!address.is_empty()).then(|| {
         view! {
             <form action=RemoveEmail::PATH method="post">
+                {reauth_field(proof)}
                 <button type="submit" class="btn">"Remove address"</button>
             </form>
         }
     });
+    let status = view! { {verified} {pending} {none} };
     let form = if enabled {
         view! {
             <form action=SetEmail::PATH method="post">
                 <Field label="Email address" name="email" autocomplete="email" maxlength=254/>
+                {reauth_field(proof)}
                 <button type="submit" class="btn btn-primary">"Send verification link"</button>
             </form>
         }
@@ -65,7 +72,10 @@ pub fn Email() -> impl IntoView {
     let error = url_error(&q);
     let content = super::signed_in_content(|store, current| async move {
         let address = store.account_email(current.user_id).await?;
-        Ok(settings(address, store.config().mail.enabled).into_any())
+        let stale = !store.recently_authenticated(&current).await?;
+        let on = store.two_factor_status(current.user_id).await?.enabled;
+        let proof = Proof::needed(stale, on);
+        Ok(settings(address, store.config().mail.enabled, proof).into_any())
     });
     view! {
         <section class="page narrow">

@@ -7,7 +7,7 @@ mod password;
 mod sessions;
 mod two_factor;
 
-pub use auth::{Login, LoginVerify, Register};
+pub use auth::{ForgotPassword, Login, LoginVerify, Register, ResetPassword};
 pub use email::{Email, VerifyEmail};
 pub use password::ChangePassword;
 pub use sessions::Sessions;

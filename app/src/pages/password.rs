@@ -27,6 +27,7 @@ pub fn ChangePassword() -> impl IntoView {
             <FormIsland form=AccountForm::ChangePassword info error=url_error(&q)>
                 <form action=ChangePasswordFn::PATH method="post">
                     <Field label="Current password" name="current_password" autocomplete="current-password" secret=true/>
+                    <SecondFactorField/>
                     <Field label="New password" name="new_password" autocomplete="new-password" secret=true minlength=8/>
                     <Field label="Repeat new password" name="confirm" autocomplete="new-password" secret=true minlength=8/>
                     <label class="check">
@@ -39,6 +40,29 @@ pub fn ChangePassword() -> impl IntoView {
             <p><a href=Page::Sessions.path()>"Back to your sessions"</a></p>
         </section>
     }
+}
+
+/// The code field of the password form, when the account has a second
+/// factor: a phished password alone does not change it.
+#[component]
+fn SecondFactorField() -> impl IntoView {
+    let (store, current) = super::store_and_session();
+    let load = move || {
+        let (store, current) = (store.clone(), current.clone());
+        Suspend::new(async move {
+            let (Some(store), Some(current)) = (store, current) else {
+                return None;
+            };
+            let on = store
+                .two_factor_status(current.user_id)
+                .await
+                .is_ok_and(|s| s.enabled);
+            on.then(|| view! {
+                <Field label="Code from your authenticator app, or a recovery code" name="code" autocomplete="one-time-code"/>
+            })
+        })
+    };
+    view! { <Suspense fallback=|| ()>{load}</Suspense> }
 }
 
 /// "Was this you?" notices, live: on every signed-in page but the

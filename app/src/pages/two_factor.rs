@@ -4,10 +4,12 @@ use super::password::PendingSignIns;
 use super::{query, url_error};
 use crate::components::{Field, reauth_field};
 use crate::contract::{Page, query as keys};
+use crate::dashboard::Proof;
 use crate::display;
 use crate::messages::{self, plural};
+use crate::server_fns::account::Reauthenticate;
 use crate::server_fns::two_factor::{
-    BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor, RecoveryCodesSaved,
+    BeginTwoFactor, ConfirmTwoFactor, DisableTwoFactor, RecoveryCodesSaved, RegenerateRecoveryCodes,
 };
 use ::sessions::{CurrentSession, RecoveryCodes, SessionStore};
 use leptos::prelude::*;
@@ -57,12 +59,37 @@ fn recovery_codes(username: &str, shown: RecoveryCodes) -> impl IntoView + use<>
     }
 }
 
-async fn on(store: &SessionStore, current: &CurrentSession, left: u64) -> AnyView {
-    let fresh = store.reveal_recovery_codes(current).await.ok().flatten();
+/// "Confirm it's you" before something only a fresh proof may see.
+fn confirm_first(why: &'static str, proof: Proof) -> AnyView {
+    view! {
+        <p>{why}</p>
+        <form action=Reauthenticate::PATH method="post">
+            <input type="hidden" name="back" value=Page::TwoFactor.path()/>
+            {reauth_field(proof)}
+            <button type="submit" class="btn btn-primary">"Confirm it's you"</button>
+        </form>
+    }
+    .into_any()
+}
+
+async fn on(store: &SessionStore, current: &CurrentSession, left: u64, proof: Proof) -> AnyView {
+    let codes = match store.reveal_recovery_codes(current).await {
+        Ok(fresh) => fresh.map(|codes| recovery_codes(&current.username, codes).into_any()),
+        Err(_) => Some(confirm_first(
+            "Your new recovery codes are waiting. Confirm it's you to see them.",
+            Proof::Code,
+        )),
+    };
     view! {
         <p data-field="two-factor-status">"Two-factor authentication is on."</p>
         <p>{format!("{} left.", plural(left, "recovery code", "recovery codes"))}</p>
-        {fresh.map(|codes| recovery_codes(&current.username, codes))}
+        {codes}
+        <h2>"New recovery codes"</h2>
+        <p>"Lost some of them? New codes replace every old one."</p>
+        <form action=RegenerateRecoveryCodes::PATH method="post">
+            {reauth_field(proof)}
+            <button type="submit" class="btn">"Make new recovery codes"</button>
+        </form>
         <h2>"Turn it off"</h2>
         <form action=DisableTwoFactor::PATH method="post">
             <Field label="Password" name="password" autocomplete="current-password" secret=true/>
@@ -73,7 +100,7 @@ async fn on(store: &SessionStore, current: &CurrentSession, left: u64) -> AnyVie
     .into_any()
 }
 
-fn scan(e: ::sessions::Enrolment, reauth: bool) -> AnyView {
+fn scan(e: ::sessions::Enrolment) -> AnyView {
     let svg = display::qr_svg(&e.otpauth_url).unwrap_or_default();
     // Groups of four, as apps show keys.
     let grouped = e
@@ -93,7 +120,10 @@ fn scan(e: ::sessions::Enrolment, reauth: bool) -> AnyView {
             <li>
                 <form action=ConfirmTwoFactor::PATH method="post">
                     <Field label="Code from the app" name="code" autocomplete="one-time-code"/>
-                    {reauth_field(reauth)}
+                    <label class="check">
+                        <input type="checkbox" name="sign_out_others" value="on" checked/>
+                        "Also sign out every other session (they signed in without a code)"
+                    </label>
                     <button type="submit" class="btn btn-primary">"Turn on"</button>
                 </form>
             </li>
@@ -102,12 +132,12 @@ fn scan(e: ::sessions::Enrolment, reauth: bool) -> AnyView {
     .into_any()
 }
 
-fn off(reauth: bool) -> AnyView {
+fn off(proof: Proof) -> AnyView {
     view! {
         <p data-field="two-factor-status">"Two-factor authentication is off."</p>
         <p>"With it on, signing in needs a code from an app on your phone as well as your password."</p>
         <form action=BeginTwoFactor::PATH method="post">
-            {reauth_field(reauth)}
+            {reauth_field(proof)}
             <button type="submit" class="btn btn-primary">"Set up an authenticator app"</button>
         </form>
     }
@@ -116,13 +146,19 @@ fn off(reauth: bool) -> AnyView {
 
 async fn state(store: SessionStore, current: &CurrentSession) -> Result<AnyView, crate::AppError> {
     let status = store.two_factor_status(current.user_id).await?;
+    let stale = !store.recently_authenticated(current).await?;
     if status.enabled {
-        return Ok(on(&store, current, status.recovery_codes_left).await);
+        let proof = Proof::needed(stale, true);
+        return Ok(on(&store, current, status.recovery_codes_left, proof).await);
     }
-    let reauth = !store.recently_authenticated(current).await?;
-    Ok(match store.two_factor_enrolment(current).await? {
-        Some(e) => scan(e, reauth),
-        None => off(reauth),
+    Ok(match store.two_factor_enrolment(current).await {
+        Ok(Some(e)) => scan(e),
+        Ok(None) => off(Proof::needed(stale, false)),
+        Err(::sessions::StoreError::ReauthRequired) => confirm_first(
+            "Your set-up is waiting. Confirm it's you to see its key again.",
+            Proof::Password,
+        ),
+        Err(e) => return Err(e.into()),
     })
 }
 
@@ -135,6 +171,8 @@ pub fn TwoFactor() -> impl IntoView {
         Some(messages::RECOVERY_CODES_SAVED)
     } else if q.get(keys::NEWER).is_some() {
         Some(messages::NEWER_RECOVERY_CODES)
+    } else if q.get(keys::REGENERATED).is_some() {
+        Some(messages::RECOVERY_CODES_REGENERATED)
     } else {
         q.get(keys::OFF).map(|_| messages::TWO_FACTOR_TURNED_OFF)
     };

@@ -42,7 +42,8 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
     let (token, _) = match store.complete_login(&pending, &code, &facts).await {
         Ok(done) => done,
         Err(e) => {
-            if matches!(e, sessions::StoreError::LoginExpired) {
+            use sessions::StoreError as S;
+            if matches!(e, S::LoginExpired | S::TooManyCodes) {
                 clear_pending_login_cookie();
             }
             return Err(fail(e));
@@ -95,12 +96,71 @@ pub async fn whoami() -> Result<Option<String>, AppError> {
     Ok(current.map(|c| c.username.clone()))
 }
 
-/// Changes the password; `sign_out_others` is the checkbox (present = on).
+/// Proves the session again (the password, or a code with two-factor on)
+/// and, after a plain form post, goes back to `back` (one of our pages).
+#[server(endpoint = "reauthenticate")]
+pub async fn reauthenticate(password: String, back: Option<String>) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    let ip = client_ip().await?;
+    store
+        .reauthenticate(&current, &password, ip)
+        .await
+        .map_err(fail)?;
+    let page = back.as_deref().and_then(Page::at).unwrap_or(Page::Sessions);
+    after_plain_form(page, "reauthenticated=1");
+    Ok(())
+}
+
+/// Asks for a reset link by email (the answer is the same whether or not
+/// the account exists).
+#[server(endpoint = "forgot_password")]
+pub async fn forgot_password(username: String) -> Result<(), AppError> {
+    use super::context::*;
+    let store = store()?;
+    let ip = client_ip().await?;
+    store
+        .request_password_reset(&username, ip)
+        .await
+        .map_err(fail)?;
+    after_plain_form(Page::ForgotPassword, &format!("{}=1", query::SENT));
+    Ok(())
+}
+
+/// Sets a new password with the token of a reset link (and a code when
+/// the account has a second factor); every session of the account ends.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    confirm: String,
+    code: Option<String>,
+) -> Result<u64, AppError> {
+    use super::context::*;
+    if new_password != confirm {
+        return Err(fail(ErrorKind::PasswordMismatch));
+    }
+    let store = store()?;
+    let ip = client_ip().await?;
+    let n = store
+        .reset_password(&token, &new_password, code.as_deref(), ip)
+        .await
+        .map_err(fail)?;
+    // Whatever this browser held is over too.
+    clear_session_cookie();
+    after_plain_form(Page::Login, &format!("{}=1", query::RESET));
+    Ok(n)
+}
+
+/// Changes the password; `sign_out_others` is the checkbox (present = on);
+/// `code` is asked for when the account has a second factor.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
     confirm: String,
+    code: Option<String>,
     sign_out_others: Option<String>,
 ) -> Result<u64, AppError> {
     use super::context::*;
@@ -112,7 +172,14 @@ pub async fn change_password(
     let others = sign_out_others.is_some();
     let ip = client_ip().await?;
     let n = store
-        .change_password(&current, &current_password, &new_password, others, ip)
+        .change_password(
+            &current,
+            &current_password,
+            code.as_deref(),
+            &new_password,
+            others,
+            ip,
+        )
         .await
         .map_err(fail)?;
     after_plain_form(

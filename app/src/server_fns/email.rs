@@ -5,24 +5,27 @@ use crate::contract::{Page, query};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Sets the address of the signed-in account; the link that verifies it
-/// is emailed.
+/// Asks for alerts to go to `email`; the link that verifies it is emailed
+/// (re-authenticating first with `password`, a code with two-factor on,
+/// if given).
 #[server(endpoint = "set_email")]
-pub async fn set_email(email: String) -> Result<String, AppError> {
+pub async fn set_email(email: String, password: Option<String>) -> Result<String, AppError> {
     use super::context::*;
     let store = store()?;
     let current = signed_in().await?;
+    reauthenticate_if_given(&store, &current, password).await?;
     let address = store.set_email(&current, &email).await.map_err(fail)?;
     after_plain_form(Page::Email, &format!("{}=1", query::SENT));
     Ok(address)
 }
 
-/// Removes the address of the signed-in account.
+/// Removes the addresses of the signed-in account.
 #[server(endpoint = "remove_email")]
-pub async fn remove_email() -> Result<(), AppError> {
+pub async fn remove_email(password: Option<String>) -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
     let current = signed_in().await?;
+    reauthenticate_if_given(&store, &current, password).await?;
     store.remove_email(&current).await.map_err(fail)?;
     after_plain_form(Page::Email, &format!("{}=1", query::REMOVED));
     Ok(())

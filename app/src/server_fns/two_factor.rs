@@ -17,18 +17,37 @@ pub async fn begin_two_factor(password: Option<String>) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Turns it on with a first code from the app.
+/// Turns it on with a first code from the app; `sign_out_others` is the
+/// checkbox (present = on). Returns how many other sessions ended.
 #[server(endpoint = "two_factor_confirm")]
-pub async fn confirm_two_factor(code: String, password: Option<String>) -> Result<(), AppError> {
+pub async fn confirm_two_factor(
+    code: String,
+    sign_out_others: Option<String>,
+) -> Result<u64, AppError> {
+    use super::context::*;
+    let store = store()?;
+    let current = signed_in().await?;
+    let n = store
+        .confirm_two_factor(&current, &code, sign_out_others.is_some())
+        .await
+        .map_err(fail)?;
+    after_plain_form(Page::TwoFactor, &format!("{}=1", query::ON));
+    Ok(n)
+}
+
+/// New recovery codes in place of the old ones (re-authenticating first
+/// with `password`, a code here, if given).
+#[server(endpoint = "two_factor_regenerate")]
+pub async fn regenerate_recovery_codes(password: Option<String>) -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
     let current = signed_in().await?;
     reauthenticate_if_given(&store, &current, password).await?;
     store
-        .confirm_two_factor(&current, &code)
+        .regenerate_recovery_codes(&current)
         .await
         .map_err(fail)?;
-    after_plain_form(Page::TwoFactor, &format!("{}=1", query::ON));
+    after_plain_form(Page::TwoFactor, &format!("{}=1", query::REGENERATED));
     Ok(())
 }
 

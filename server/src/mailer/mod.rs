@@ -13,6 +13,8 @@ use tokio::sync::watch;
 
 /// Emails claimed per round.
 const BATCH: u64 = 10;
+/// How long one email may take to hand over; a claim lasts a batch of them.
+const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The SMTP side of the mail queue.
 pub struct Mailer {
@@ -38,7 +40,7 @@ impl Mailer {
             .map_err(|e| StartError::Mail(format!("MAIL_FROM: {e}")))?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|e| StartError::Mail(format!("SMTP_URL: {e}")))?
-            .timeout(Some(Duration::from_secs(15)))
+            .timeout(Some(SEND_TIMEOUT))
             .build();
         Ok(Mailer {
             store,
@@ -66,7 +68,7 @@ impl Mailer {
     /// Sends what is due, batch after batch.
     async fn drain(&self) {
         loop {
-            let batch = match self.store.claim_mail(BATCH).await {
+            let batch = match self.store.claim_mail(BATCH, SEND_TIMEOUT).await {
                 Ok(batch) => batch,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the mail queue");
@@ -120,7 +122,20 @@ impl Mailer {
                 };
                 compose::verify(&self.origin, username, token.expose_secret())
             }
+            MailKind::PasswordReset { username } => {
+                let Some(token) = self
+                    .store
+                    .issue_reset_token(mail)
+                    .await
+                    .map_err(|e| e.to_string())?
+                else {
+                    return Ok(None);
+                };
+                compose::password_reset(&self.origin, username, token.expose_secret())
+            }
             MailKind::NewSignIn(facts) => compose::new_sign_in(&self.origin, facts),
+            MailKind::FailedCode(facts) => compose::failed_code(&self.origin, facts),
+            MailKind::Security(notice) => compose::security(&self.origin, notice),
         };
         let to = mail.to.parse::<Mailbox>().map_err(|e| e.to_string())?;
         Message::builder()

@@ -2,7 +2,14 @@
 //! PostgreSQL database.
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::sync::{OnceCell, mpsc};
+
+/// How often a server sends itself a heartbeat through the database.
+pub(crate) const HEARTBEAT: Duration = Duration::from_secs(2);
+/// A listener that has not heard its own heartbeat for this long is
+/// treated as lost (three heartbeats missed).
+pub(crate) const DEAF_AFTER: Duration = Duration::from_secs(6);
 
 pub(crate) struct Link {
     /// Random per process: a server skips its own echo.

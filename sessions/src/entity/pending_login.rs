@@ -25,6 +25,8 @@ pub struct Model {
     /// The account's password change time when checked: a change since
     /// voids it.
     pub password_changed_at: i64,
+    /// Codes tried on it (at most five, then it is over).
+    pub failures: i32,
 }
 
 /// Relations of `pending_logins`.

@@ -34,6 +34,21 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     /// New recovery codes, encrypted, until the enrolment page shows them once.
     pub recovery_reveal_enc: Option<String>,
+    /// Wrong second-factor codes in a row (a right one resets it).
+    pub second_factor_failures: i32,
+    /// When the last of them was typed: the cooldown runs from it.
+    pub second_factor_failed_at: Option<i64>,
+    /// The session that began the enrolment waiting in `totp_pending_enc`:
+    /// only it may see the secret.
+    pub totp_pending_session: Option<String>,
+    /// The session that may see the codes in `recovery_reveal_enc`.
+    pub recovery_reveal_session: Option<String>,
+    /// A new address waiting for its verification; alerts still go to
+    /// `email` until then.
+    pub pending_email: Option<String>,
+    /// The latest failed sign-in recorded for the account (the sessions
+    /// page reads the list only when it is recent).
+    pub failed_sign_in_at: Option<i64>,
 }
 
 /// Relations of `users`.

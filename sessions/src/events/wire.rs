@@ -1,10 +1,15 @@
 //! How a [`SessionEvent`] travels between servers: a small JSON payload on
 //! one PostgreSQL `NOTIFY` channel. It names the user, the session's public
 //! id, the kind and the reason, never a token or its hash, and stays far
-//! below PostgreSQL's 8,000-byte limit.
+//! below PostgreSQL's 8,000-byte limit. Each payload is signed with a key
+//! derived from `SECRET_KEY` (`payload|signature`): another database role
+//! that may `NOTIFY` on the channel cannot make a server drop sessions from
+//! its cache or send its pages into refresh storms. A role that may
+//! `LISTEN` sees user ids, public session ids and end reasons.
 use super::SessionEvent;
 use crate::clock::{from_ms, to_ms};
 use crate::model::EndReason;
+use crate::two_factor::key::Keyring;
 use sea_orm::ActiveEnum;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +45,46 @@ enum Kind {
     Activity,
     Updated,
     PasswordChanged,
+    /// A server's heartbeat to itself: its echo proves it still hears.
+    Ping,
+}
+
+/// What a payload carries.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Message {
+    /// An event for the other servers' streams and caches.
+    Event(SessionEvent),
+    /// A heartbeat.
+    Ping,
+}
+
+/// The heartbeat payload of `server`.
+pub(crate) fn ping(server: &str) -> String {
+    let w = Wire {
+        s: server.to_owned(),
+        u: 0,
+        k: Kind::Ping,
+        i: None,
+        r: None,
+        t: None,
+        p: None,
+    };
+    serde_json::to_string(&w).expect("a plain struct serializes")
+}
+
+/// `payload` with its signature under the current key.
+pub(crate) fn sign(keys: &Keyring, payload: String) -> String {
+    let sig = keys.current.sign_event(&payload);
+    format!("{payload}|{sig}")
+}
+
+/// The payload of a signed message, if any key of the ring signed it.
+pub(crate) fn verify<'a>(keys: &Keyring, signed: &'a str) -> Option<&'a str> {
+    let (payload, sig) = signed.rsplit_once('|')?;
+    let ok = keys.all().any(|k| {
+        constant_time_eq::constant_time_eq(k.sign_event(payload).as_bytes(), sig.as_bytes())
+    });
+    ok.then_some(payload)
 }
 
 /// The payload of `event` sent by `server`; `None` for what never travels
@@ -84,12 +129,13 @@ pub(crate) fn encode(server: &str, event: &SessionEvent) -> Option<String> {
     serde_json::to_string(&w).ok()
 }
 
-/// The event in a payload and the server that sent it; `None` for a
+/// The message in a payload and the server that sent it; `None` for a
 /// payload that is not ours.
-pub(crate) fn decode(payload: &str) -> Option<(String, SessionEvent)> {
+pub(crate) fn decode(payload: &str) -> Option<(String, Message)> {
     let w: Wire = serde_json::from_str(payload).ok()?;
     let user_id = w.u;
     let event = match w.k {
+        Kind::Ping => return Some((w.s, Message::Ping)),
         Kind::Started => SessionEvent::Started {
             user_id,
             session_id: w.i?,
@@ -111,7 +157,7 @@ pub(crate) fn decode(payload: &str) -> Option<(String, SessionEvent)> {
         },
         Kind::PasswordChanged => SessionEvent::PasswordChanged { user_id },
     };
-    Some((w.s, event))
+    Some((w.s, Message::Event(event)))
 }
 
 #[cfg(test)]
@@ -145,13 +191,44 @@ mod tests {
         for e in events {
             let payload = encode("server-1", &e).unwrap();
             assert!(payload.len() < 200, "{payload}");
-            assert_eq!(decode(&payload), Some(("server-1".to_owned(), e)));
+            assert_eq!(
+                decode(&payload),
+                Some(("server-1".to_owned(), Message::Event(e)))
+            );
         }
+        assert_eq!(decode(&ping("s")), Some(("s".to_owned(), Message::Ping)));
         assert_eq!(encode("s", &SessionEvent::Resync { user_id: 1 }), None);
         assert_eq!(decode("not json"), None);
         assert_eq!(
             decode(r#"{"s":"x","u":1,"k":"ended","i":"a","r":"nonsense"}"#),
             None
         );
+    }
+
+    #[test]
+    fn only_payloads_signed_with_a_key_of_the_ring_are_believed() {
+        use crate::two_factor::SecretKey;
+        let ring = |k: &SecretKey| Keyring {
+            current: k.clone(),
+            previous: Vec::new(),
+        };
+        let (ours, theirs) = (SecretKey::generate(), SecretKey::generate());
+        let payload = ping("s");
+        let signed = sign(&ring(&ours), payload.clone());
+        assert_eq!(verify(&ring(&ours), &signed), Some(payload.as_str()));
+        assert_eq!(verify(&ring(&theirs), &signed), None, "another key");
+        assert_eq!(verify(&ring(&ours), &payload), None, "unsigned");
+        let forged = format!(
+            "{}|{}",
+            payload.replace("\"u\":0", "\"u\":1"),
+            signed.rsplit_once('|').unwrap().1
+        );
+        assert_eq!(verify(&ring(&ours), &forged), None, "altered");
+        // After a rotation, what the old key signed is still believed.
+        let rotated = Keyring {
+            current: theirs,
+            previous: vec![ours],
+        };
+        assert!(verify(&rotated, &signed).is_some());
     }
 }

@@ -9,14 +9,16 @@
 //! verification token is made when its email is sent, and only its hash
 //! is kept.
 mod address;
+mod notices;
 mod outbox;
 mod verify;
 
 pub use address::normalize_email;
-pub use outbox::{MailKind, QueuedMail, SignInFacts};
+pub use outbox::{MailKind, QueuedMail, SecurityChange, SecurityNotice, SignInFacts};
 pub use verify::AccountEmail;
 
-pub(crate) use outbox::new_sign_in_alert;
+pub(crate) use notices::verified_address;
+pub(crate) use outbox::{enqueue, new_sign_in_alert, once_per_window};
 
 #[cfg(doc)]
 use crate::SessionStore;

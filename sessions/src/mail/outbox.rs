@@ -12,15 +12,18 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-/// A claim holds an email this long; a server that dies mid-send leaves
-/// it to another after.
-const LEASE_MS: i64 = 60_000;
+/// A claim holds a batch for its sending time plus this margin; a server
+/// that dies mid-send leaves it to another after.
+const LEASE_MARGIN_MS: i64 = 30_000;
 /// First retry after 30 s, doubling, at most an hour apart.
 const FIRST_RETRY_MS: i64 = 30_000;
 const MAX_RETRY_MS: i64 = 60 * 60_000;
 
 const VERIFY: &str = "verify";
 const NEW_SIGN_IN: &str = "new_sign_in";
+const SECURITY: &str = "security";
+const FAILED_CODE: &str = "failed_code";
+const RESET: &str = "password_reset";
 
 /// What a new-sign-in alert tells: the sign-in's facts, nothing secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +46,9 @@ pub struct SignInFacts {
     pub new_device: bool,
     /// A country the account had never signed in from.
     pub new_location: bool,
+    /// It signed in with a recovery code.
+    #[serde(default)]
+    pub recovery_code: bool,
 }
 
 /// What an email says.
@@ -54,8 +60,56 @@ pub enum MailKind {
         /// The account.
         username: String,
     },
-    /// A sign-in marked new.
+    /// A sign-in marked new, or made with a recovery code.
     NewSignIn(SignInFacts),
+    /// A change to the account's security settings.
+    Security(SecurityNotice),
+    /// The right password, then a wrong second-factor code.
+    FailedCode(SignInFacts),
+    /// A link that sets a new password (the token is made when sent:
+    /// [`SessionStore::issue_reset_token`]).
+    PasswordReset {
+        /// The account.
+        username: String,
+    },
+}
+
+/// What changed in an account's security settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SecurityChange {
+    /// The password was changed from a signed-in session.
+    PasswordChanged,
+    /// The password was set anew through a reset link.
+    PasswordReset,
+    /// Two-factor authentication was turned on.
+    TwoFactorOn,
+    /// Two-factor authentication was turned off.
+    TwoFactorOff,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesRegenerated,
+    /// Someone asked for alerts to go to another address (sent to the
+    /// current one, which keeps receiving them until the new one is
+    /// verified).
+    EmailChangeRequested {
+        /// The address asked for.
+        new_address: String,
+    },
+    /// The address was changed (sent to the old one).
+    EmailChanged,
+    /// Too many wrong codes in a row: codes are no longer checked.
+    SecondFactorLocked,
+}
+
+/// A security notice: which account, what changed, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityNotice {
+    /// The account.
+    pub username: String,
+    /// What changed.
+    pub change: SecurityChange,
+    /// When (epoch milliseconds).
+    pub at_ms: i64,
 }
 
 /// An email claimed for sending.
@@ -95,6 +149,14 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
             }),
         ),
         MailKind::NewSignIn(facts) => (NEW_SIGN_IN, serde_json::to_string(facts)),
+        MailKind::Security(notice) => (SECURITY, serde_json::to_string(notice)),
+        MailKind::FailedCode(facts) => (FAILED_CODE, serde_json::to_string(facts)),
+        MailKind::PasswordReset { username } => (
+            RESET,
+            serde_json::to_string(&VerifyPayload {
+                username: username.clone(),
+            }),
+        ),
     };
     let payload = payload.map_err(|e| StoreError::Mail(e.to_string()))?;
     mail_outbox::ActiveModel {
@@ -123,10 +185,37 @@ pub(crate) async fn new_sign_in_alert<C: ConnectionTrait>(
     facts: SignInFacts,
 ) -> Result<bool> {
     let key = format!(
-        "new_sign_in:{:?}|{}|{}",
-        facts.device_type, facts.platform, facts.browser
+        "new_sign_in:{}{:?}|{}|{}",
+        if facts.recovery_code { "recovery:" } else { "" },
+        facts.device_type,
+        facts.platform,
+        facts.browser
     );
-    let since = facts.at_ms - crate::config::ms(config.alert_window);
+    let at = facts.at_ms;
+    once_per_window(
+        conn,
+        config,
+        user_id,
+        to,
+        &MailKind::NewSignIn(facts),
+        key,
+        at,
+    )
+    .await
+}
+
+/// Queues `kind` unless an email with the same `key` went to this account
+/// within the alert window. Whether it was queued.
+pub(crate) async fn once_per_window<C: ConnectionTrait>(
+    conn: &C,
+    config: &MailConfig,
+    user_id: i64,
+    to: &str,
+    kind: &MailKind,
+    key: String,
+    at: i64,
+) -> Result<bool> {
+    let since = at - crate::config::ms(config.alert_window);
     let recent = mail_outbox::Entity::find()
         .select_only()
         .column(mail_outbox::Column::Id)
@@ -140,16 +229,7 @@ pub(crate) async fn new_sign_in_alert<C: ConnectionTrait>(
     if recent.is_some() {
         return Ok(false);
     }
-    let at = facts.at_ms;
-    enqueue(
-        conn,
-        user_id,
-        to,
-        &MailKind::NewSignIn(facts),
-        Some(key),
-        at,
-    )
-    .await?;
+    enqueue(conn, user_id, to, kind, Some(key), at).await?;
     Ok(true)
 }
 
@@ -162,6 +242,14 @@ fn decode(row: mail_outbox::Model) -> Option<QueuedMail> {
             }
         }
         NEW_SIGN_IN => MailKind::NewSignIn(serde_json::from_str(&row.payload).ok()?),
+        SECURITY => MailKind::Security(serde_json::from_str(&row.payload).ok()?),
+        FAILED_CODE => MailKind::FailedCode(serde_json::from_str(&row.payload).ok()?),
+        RESET => {
+            let p: VerifyPayload = serde_json::from_str(&row.payload).ok()?;
+            MailKind::PasswordReset {
+                username: p.username,
+            }
+        }
         _ => return None,
     };
     Some(QueuedMail {
@@ -179,11 +267,18 @@ fn backoff_ms(attempts: u32) -> i64 {
 }
 
 impl SessionStore {
-    /// Claims up to `limit` emails that are due, for one minute: another
-    /// server (or a retry) sees them again only if this one neither
-    /// reports them sent nor failed by then.
-    pub async fn claim_mail(&self, limit: u64) -> Result<Vec<QueuedMail>> {
+    /// Claims up to `limit` emails that are due, for as long as sending
+    /// them may take at `per_mail` each (and a margin): another server (or
+    /// a retry) sees them again only if this one neither reports them sent
+    /// nor failed by then.
+    pub async fn claim_mail(
+        &self,
+        limit: u64,
+        per_mail: std::time::Duration,
+    ) -> Result<Vec<QueuedMail>> {
         let now = self.now_ms();
+        let batch = Ord::max(i64::try_from(limit).unwrap_or(i64::MAX), 1);
+        let lease = crate::config::ms(per_mail).saturating_mul(batch) + LEASE_MARGIN_MS;
         let due = || {
             mail_outbox::Column::SentAt
                 .is_null()
@@ -200,10 +295,7 @@ impl SessionStore {
         // The condition again on the row itself: a claim that lost the race
         // (PostgreSQL re-reads the row it waited for) takes nothing.
         let rows = mail_outbox::Entity::update_many()
-            .col_expr(
-                mail_outbox::Column::NextAttemptAt,
-                Expr::value(now + LEASE_MS),
-            )
+            .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now + lease))
             .col_expr(
                 mail_outbox::Column::Attempts,
                 Expr::col(mail_outbox::Column::Attempts).add(1),

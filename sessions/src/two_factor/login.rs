@@ -1,16 +1,19 @@
 //! The second step of a login: the half-done login a right password
 //! leaves for an account with a second factor, and its completion.
 use crate::entity::{pending_login, user};
+use crate::failed_sign_ins::FailedStep;
 use crate::model::{RequestFacts, SessionView};
 use crate::secret::{SessionToken, TokenDigest};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::fmt;
 
 /// How long the second step may take.
 const PENDING_TTL_MS: i64 = 5 * 60_000;
+/// Codes one half-done login may try.
+pub const CODES_PER_LOGIN: i32 = 5;
 
 /// What a right password leads to.
 #[derive(Debug)]
@@ -92,9 +95,12 @@ impl SessionStore {
     }
 
     /// Completes a half-done login with a TOTP code or a recovery code,
-    /// within the password-attempt limits: the session is created now,
-    /// once, recording how it was authenticated. A wrong code leaves the
-    /// login open (until it expires); an expired, used or unknown one is
+    /// within the attempt limits: the session is created now, once,
+    /// recording how it was authenticated. A wrong code leaves the login
+    /// open for [`CODES_PER_LOGIN`] tries in all; the last wrong one ends it
+    /// ([`StoreError::TooManyCodes`]: the password step starts again), and
+    /// every wrong one is a failed sign-in the owner sees (and is mailed
+    /// about). An expired, used or unknown login is
     /// [`StoreError::LoginExpired`].
     pub async fn complete_login(
         &self,
@@ -106,9 +112,55 @@ impl SessionStore {
             .open_pending(pending)
             .await?
             .ok_or(StoreError::LoginExpired)?;
-        let method = self
-            .check_second_factor(row.user_id, typed_code, facts.ip)
+        // One of its tries, taken before the code is looked at: parallel
+        // tries cannot all pass a count made before any of them failed.
+        let now = self.now_ms();
+        let taken = pending_login::Entity::update_many()
+            .col_expr(
+                pending_login::Column::Failures,
+                Expr::col(pending_login::Column::Failures).add(1),
+            )
+            .filter(pending_login::Column::Id.eq(row.id))
+            .filter(pending_login::Column::UsedAt.is_null())
+            .filter(pending_login::Column::ExpiresAt.gt(now))
+            .filter(pending_login::Column::Failures.lt(CODES_PER_LOGIN))
+            .exec_with_returning(&self.inner.db)
             .await?;
+        let Some(tried) = taken.into_iter().next() else {
+            return Err(if row.failures >= CODES_PER_LOGIN {
+                StoreError::TooManyCodes
+            } else {
+                StoreError::LoginExpired
+            });
+        };
+        let method = match self
+            .check_second_factor(row.user_id, typed_code, facts.ip)
+            .await
+        {
+            Ok(method) => method,
+            Err(StoreError::WrongCode) => {
+                let owner = super::account(&self.inner.db, row.user_id).await?;
+                self.record_failed_sign_in(&owner, facts, FailedStep::Code)
+                    .await?;
+                return Err(if tried.failures >= CODES_PER_LOGIN {
+                    StoreError::TooManyCodes
+                } else {
+                    StoreError::WrongCode
+                });
+            }
+            Err(e) => {
+                // Not checked (limited, locked, unavailable): not a try.
+                pending_login::Entity::update_many()
+                    .col_expr(
+                        pending_login::Column::Failures,
+                        Expr::col(pending_login::Column::Failures).sub(1),
+                    )
+                    .filter(pending_login::Column::Id.eq(row.id))
+                    .exec(&self.inner.db)
+                    .await?;
+                return Err(e);
+            }
+        };
         // Used once: of two completions racing, one gets the session.
         let used = pending_login::Entity::update_many()
             .col_expr(pending_login::Column::UsedAt, Expr::value(self.now_ms()))

@@ -98,7 +98,14 @@ async fn password_change_signs_out_other_devices(b: Backend) {
     let (other_token, other) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
     assert!(matches!(
         t.store
-            .change_password(&current, "wrong password", "new password 1", true, ip(HOME))
+            .change_password(
+                &current,
+                "wrong password",
+                None,
+                "new password 1",
+                true,
+                ip(HOME)
+            )
             .await
             .unwrap_err(),
         StoreError::WrongPassword
@@ -109,6 +116,7 @@ async fn password_change_signs_out_other_devices(b: Backend) {
         .change_password(
             &current,
             "correct horse battery",
+            None,
             "new password 1",
             true,
             ip(HOME),
@@ -142,6 +150,7 @@ async fn password_change_signs_out_other_devices(b: Backend) {
             .change_password(
                 &current,
                 "new password 1",
+                None,
                 "new password 2",
                 false,
                 ip(HOME)
@@ -167,7 +176,7 @@ async fn concurrent_password_changes_have_one_winner(b: Backend) {
             let (store, current, old) = (t.store.clone(), current.clone(), old.clone());
             tokio::spawn(async move {
                 store
-                    .change_password(&current, &old, &new, false, ip(HOME))
+                    .change_password(&current, &old, None, &new, false, ip(HOME))
                     .await
             })
         };

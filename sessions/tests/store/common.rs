@@ -105,6 +105,8 @@ pub struct TestDb {
     pub store: SessionStore,
     pub clock: Arc<ManualClock>,
     pub db: DatabaseConnection,
+    /// The deployment's key: every store of this database has it.
+    pub key: sessions::SecretKey,
     _dir: Option<tempfile::TempDir>,
     pg_schema: Option<(String, String)>,
 }
@@ -177,19 +179,60 @@ pub async fn setup_with(backend: Backend, config: StoreConfig) -> Option<TestDb>
     };
     Migrator::up(&db, None).await.expect("migrations");
     let store = SessionStore::with_clock(db.clone(), config, test_geoip(), clock.clone());
+    let key = sessions::SecretKey::generate();
+    store.set_secret_key(key.clone());
     Some(TestDb {
         store,
         clock,
         db,
+        key,
         _dir: dir,
         pg_schema,
     })
 }
 
 impl TestDb {
-    /// Another store ("server") on the same database and clock.
+    /// Another store ("server") on the same database, clock and key.
     pub fn second_store(&self, config: StoreConfig) -> SessionStore {
+        let store = self.keyless_store(config);
+        store.set_secret_key(self.key.clone());
+        store
+    }
+
+    /// Another store on the same database and clock, its key not set yet.
+    pub fn keyless_store(&self, config: StoreConfig) -> SessionStore {
         SessionStore::with_clock(self.db.clone(), config, test_geoip(), self.clock.clone())
+    }
+
+    /// The PostgreSQL schema of this test, if on PostgreSQL.
+    pub fn pg_schema(&self) -> Option<&str> {
+        self.pg_schema.as_ref().map(|(_, s)| s.as_str())
+    }
+
+    /// This test's PostgreSQL URL with its host and port replaced by
+    /// `host_port` (a relay in front of the server, say).
+    pub fn pg_url_via(&self, host_port: &str) -> Option<String> {
+        let (base, schema) = self.pg_schema.as_ref()?;
+        let (scheme, rest) = base.split_once("://")?;
+        let (auth, rest) = rest.rsplit_once('@').map_or(("", rest), |(a, r)| (a, r));
+        let path = &rest[rest.find('/')?..];
+        let at = if auth.is_empty() {
+            String::new()
+        } else {
+            format!("{auth}@")
+        };
+        let sep = if path.contains('?') { '&' } else { '?' };
+        Some(format!(
+            "{scheme}://{at}{host_port}{path}{sep}options=-c%20search_path%3D{schema}"
+        ))
+    }
+
+    /// The host and port of this test's PostgreSQL server.
+    pub fn pg_host_port(&self) -> Option<String> {
+        let (base, _) = self.pg_schema.as_ref()?;
+        let rest = base.split_once("://")?.1;
+        let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+        Some(rest[..rest.find('/')?].to_owned())
     }
 
     /// Drops the PostgreSQL schema (SQLite's temp dir goes by itself).

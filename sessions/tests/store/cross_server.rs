@@ -195,7 +195,151 @@ async fn a_lost_listener_falls_back_then_resyncs(b: Backend) {
     t.teardown().await;
 }
 
+/// Another role on the database sends a forged end (unsigned, or signed
+/// with another key) on the channel: no server believes it.
+async fn a_forged_payload_is_ignored(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    if !postgres(&t) {
+        return t.teardown().await;
+    }
+    let (other, bg1, bg2) = two_servers(&t).await;
+    let alice = user(&t.store, "alice").await;
+    let (_, keeper) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let (token, victim) = login(&t.store, alice, SAFARI_IPHONE, "89.160.20.128").await;
+    let secret = token.expose_secret();
+    assert!(other.authenticate(secret).await.unwrap().is_some());
+    let mut stream = other.subscribe(&keeper).unwrap();
+    let channel = format!("sessionboard_{}", t.pg_schema().unwrap());
+    let forged = format!(
+        r#"{{"s":"forger","u":{alice},"k":"ended","i":"{}","r":"terminated"}}"#,
+        victim.public_id
+    );
+    for payload in [forged.clone(), format!("{forged}|{}", "ab".repeat(16))] {
+        t.db.execute_unprepared(&format!(
+            "SELECT pg_notify('{channel}', '{}')",
+            payload.replace('\'', "''")
+        ))
+        .await
+        .unwrap();
+    }
+    // Long enough for the notifications to arrive and be acted on.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(other.authenticate_cached(secret).is_some(), "still cached");
+    while let Ok(Some(event)) =
+        tokio::time::timeout(std::time::Duration::from_millis(200), stream.recv()).await
+    {
+        assert!(
+            !matches!(event, SessionEvent::Ended { .. }),
+            "a forged end reached a page: {event:?}"
+        );
+    }
+    drop((bg1, bg2));
+    t.teardown().await;
+}
+
+/// A TCP relay in front of PostgreSQL that can go silent: every connection
+/// stays open and nothing passes, as on a network that drops packets
+/// without closing anything.
+struct Relay {
+    addr: std::net::SocketAddr,
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn to(target: String) -> Relay {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (quiet, held) = (silent.clone(), tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
+                    continue;
+                };
+                let (cr, cw) = client.into_split();
+                let (sr, sw) = server.into_split();
+                let pipe =
+                    |mut from: tokio::net::tcp::OwnedReadHalf,
+                     mut to: tokio::net::tcp::OwnedWriteHalf,
+                     quiet: std::sync::Arc<std::sync::atomic::AtomicBool>| async move {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = match from.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            if quiet.load(Ordering::SeqCst) {
+                                std::future::pending::<()>().await;
+                            }
+                            if to.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                let up = tokio::spawn(pipe(cr, sw, quiet.clone()));
+                let down = tokio::spawn(pipe(sr, cw, quiet.clone()));
+                held.lock().unwrap().extend([up, down]);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay {
+            addr,
+            silent,
+            tasks,
+        }
+    }
+
+    fn go_silent(&self) {
+        self.silent.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// The listener's connection goes silent without closing: the server
+/// notices within 10 s (its own heartbeat's echo stops), and meanwhile
+/// trusts its cache only for the short TTL.
+async fn a_blackholed_listener_is_noticed(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    if !postgres(&t) {
+        return t.teardown().await;
+    }
+    let relay = Relay::to(t.pg_host_port().unwrap()).await;
+    let url = t.pg_url_via(&relay.addr.to_string()).unwrap();
+    let relayed = db::connect(&url).await.unwrap();
+    let far = SessionStore::with_clock(relayed, test_config(), test_geoip(), t.clock.clone());
+    far.set_secret_key(t.key.clone());
+    let bg = far.spawn_background_tasks();
+    let f = far.clone();
+    assert!(eventually(10, async || f.is_listening()).await);
+    relay.go_silent();
+    let since = std::time::Instant::now();
+    let f = far.clone();
+    assert!(
+        eventually(12, async || !f.is_listening()).await,
+        "a silent listener is noticed"
+    );
+    let took = since.elapsed();
+    eprintln!("blackholed listener noticed after {took:?}");
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    drop(bg);
+    drop(relay);
+    t.teardown().await;
+}
+
 on_both_backends!(
+    a_forged_payload_is_ignored,
+    a_blackholed_listener_is_noticed,
     an_end_on_one_server_is_honoured_by_the_other,
     a_login_on_one_server_reaches_the_others_streams,
     two_servers_flushing_one_session_add_up,

@@ -5,10 +5,12 @@ use sessions::entity::{email_token, mail_outbox};
 use sessions::{MailConfig, MailKind, QueuedMail};
 
 const GB: &str = "81.2.69.142";
+/// Ten of these and the margin make a one-minute lease.
+const PER_MAIL: Duration = Duration::from_secs(3);
 const SE: &str = "89.160.20.128";
 const US: &str = "216.160.83.56";
 
-fn mail_on() -> StoreConfig {
+pub(crate) fn mail_on() -> StoreConfig {
     let base = test_config();
     StoreConfig {
         mail: MailConfig {
@@ -24,19 +26,20 @@ fn mail_on() -> StoreConfig {
     }
 }
 
-async fn queue(t: &TestDb) -> Vec<mail_outbox::Model> {
+pub(crate) async fn queue(t: &TestDb) -> Vec<mail_outbox::Model> {
     use sea_orm::EntityTrait;
     mail_outbox::Entity::find().all(&t.db).await.unwrap()
 }
 
 /// Sends (claims and reports sent) every due email; returns them, and the
 /// token of each verification email.
-async fn send_all(store: &SessionStore) -> Vec<(QueuedMail, Option<SessionToken>)> {
+pub(crate) async fn send_all(store: &SessionStore) -> Vec<(QueuedMail, Option<SessionToken>)> {
     let mut sent = Vec::new();
-    for mail in store.claim_mail(100).await.unwrap() {
+    for mail in store.claim_mail(100, Duration::from_secs(1)).await.unwrap() {
         let token = match mail.kind {
             MailKind::Verify { .. } => store.issue_email_token(&mail).await.unwrap(),
-            MailKind::NewSignIn(_) => None,
+            MailKind::PasswordReset { .. } => store.issue_reset_token(&mail).await.unwrap(),
+            _ => None,
         };
         store.mail_sent(mail.id).await.unwrap();
         sent.push((mail, token));
@@ -44,7 +47,11 @@ async fn send_all(store: &SessionStore) -> Vec<(QueuedMail, Option<SessionToken>
     sent
 }
 
-async fn verified_account(t: &TestDb, name: &str, address: &str) -> (i64, CurrentSession) {
+pub(crate) async fn verified_account(
+    t: &TestDb,
+    name: &str,
+    address: &str,
+) -> (i64, CurrentSession) {
     let id = user(&t.store, name).await;
     let (_, first) = login(&t.store, id, FIREFOX_LINUX, GB).await;
     t.store.set_email(&first, address).await.unwrap();
@@ -66,8 +73,9 @@ async fn addresses_are_verified_by_a_single_use_link(b: Backend) {
     ));
     let stored = t.store.set_email(&me, " Alice@Example.ORG ").await.unwrap();
     assert_eq!(stored, "Alice@example.org");
-    let email = t.store.account_email(alice).await.unwrap().unwrap();
-    assert!(!email.verified);
+    let email = t.store.account_email(alice).await.unwrap();
+    assert_eq!(email.verified, None);
+    assert_eq!(email.pending.as_deref(), Some("Alice@example.org"));
 
     // One verification email, with nothing secret queued.
     let rows = queue(&t).await;
@@ -99,13 +107,14 @@ async fn addresses_are_verified_by_a_single_use_link(b: Backend) {
         t.store.verify_email(token.expose_secret()).await.unwrap(),
         "Alice@example.org"
     );
-    assert!(
+    assert_eq!(
         t.store
             .account_email(alice)
             .await
             .unwrap()
-            .unwrap()
             .verified
+            .as_deref(),
+        Some("Alice@example.org")
     );
     assert!(matches!(
         t.store.verify_email(token.expose_secret()).await,
@@ -127,6 +136,7 @@ async fn addresses_are_verified_by_a_single_use_link(b: Backend) {
         Err(StoreError::InvalidToken)
     ));
     // Three verification emails an hour at most.
+    t.store.reauthenticate(&me, PASSWORD, ip(GB)).await.unwrap();
     for _ in 0..3 {
         t.store.set_email(&me, "alice@example.org").await.unwrap();
         t.store.remove_email(&me).await.unwrap();
@@ -225,17 +235,17 @@ async fn the_queue_retries_and_is_shared(b: Backend) {
     let dave = user(&t.store, "dave").await;
     let (_, me) = login(&t.store, dave, FIREFOX_LINUX, GB).await;
     t.store.set_email(&me, "dave@example.org").await.unwrap();
-    let mail = t.store.claim_mail(10).await.unwrap().remove(0);
+    let mail = t.store.claim_mail(10, PER_MAIL).await.unwrap().remove(0);
     assert_eq!(mail.attempt, 1);
     // Claimed: not due again while leased.
-    assert!(t.store.claim_mail(10).await.unwrap().is_empty());
+    assert!(t.store.claim_mail(10, PER_MAIL).await.unwrap().is_empty());
     t.store
         .mail_failed(&mail, "connection refused")
         .await
         .unwrap();
-    assert!(t.store.claim_mail(10).await.unwrap().is_empty());
+    assert!(t.store.claim_mail(10, PER_MAIL).await.unwrap().is_empty());
     t.clock.advance(ChronoDuration::seconds(31));
-    let again = t.store.claim_mail(10).await.unwrap().remove(0);
+    let again = t.store.claim_mail(10, PER_MAIL).await.unwrap().remove(0);
     assert_eq!((again.id, again.attempt), (mail.id, 2));
     assert_eq!(
         queue(&t).await[0].last_error.as_deref(),
@@ -243,7 +253,7 @@ async fn the_queue_retries_and_is_shared(b: Backend) {
     );
     // A lease that lapses (the server died) hands it to another.
     t.clock.advance(ChronoDuration::seconds(61));
-    let third = t.store.claim_mail(10).await.unwrap().remove(0);
+    let third = t.store.claim_mail(10, PER_MAIL).await.unwrap().remove(0);
     assert_eq!(third.attempt, 3);
     // The last try fails: given up, never claimed again.
     let last = QueuedMail {
@@ -255,7 +265,7 @@ async fn the_queue_retries_and_is_shared(b: Backend) {
         .await
         .unwrap();
     t.clock.advance(ChronoDuration::hours(2));
-    assert!(t.store.claim_mail(10).await.unwrap().is_empty());
+    assert!(t.store.claim_mail(10, PER_MAIL).await.unwrap().is_empty());
     assert!(queue(&t).await[0].failed_at.is_some());
 
     // Twenty emails, two servers claiming at once: each goes to one.
@@ -269,15 +279,15 @@ async fn the_queue_retries_and_is_shared(b: Backend) {
     }
     let other = t.second_store(mail_on());
     let (s1, s2) = (t.store.clone(), other.clone());
-    let one = tokio::spawn(async move { s1.claim_mail(15).await.unwrap() });
-    let two = tokio::spawn(async move { s2.claim_mail(15).await.unwrap() });
+    let one = tokio::spawn(async move { s1.claim_mail(15, PER_MAIL).await.unwrap() });
+    let two = tokio::spawn(async move { s2.claim_mail(15, PER_MAIL).await.unwrap() });
     let (one, two) = (one.await.unwrap(), two.await.unwrap());
     let mut ids: Vec<i64> = one.iter().chain(two.iter()).map(|m| m.id).collect();
     let claimed = ids.len();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), claimed, "no email claimed twice");
-    let rest = t.store.claim_mail(100).await.unwrap().len();
+    let rest = t.store.claim_mail(100, PER_MAIL).await.unwrap().len();
     assert_eq!(claimed + rest, 20);
     t.teardown().await;
 }

@@ -7,6 +7,7 @@ mod accounts;
 mod activity;
 mod cross_server;
 mod ending;
+mod hardening;
 mod history;
 mod mail;
 mod review;

@@ -125,6 +125,7 @@ async fn change_password_is_throttled(b: Backend) {
             .change_password(
                 &current,
                 &format!("guess {i}"),
+                None,
                 "new password!",
                 true,
                 thief,
@@ -134,7 +135,7 @@ async fn change_password_is_throttled(b: Backend) {
     }
     let e = t
         .store
-        .change_password(&current, PASSWORD, "new password!", true, thief)
+        .change_password(&current, PASSWORD, None, "new password!", true, thief)
         .await;
     assert!(matches!(e, Err(StoreError::RateLimited { .. })), "{e:?}");
     let e = t.store.reauthenticate(&current, PASSWORD, thief).await;
@@ -263,7 +264,9 @@ async fn a_stale_password_check_never_survives_a_password_change(b: Backend) {
                 .await
         });
         let change =
-            tokio::spawn(async move { s2.change_password(&c, &o2, &n, true, ip(HOME)).await });
+            tokio::spawn(
+                async move { s2.change_password(&c, &o2, None, &n, true, ip(HOME)).await },
+            );
         let (logged_in, changed) = (late_login.await.unwrap(), change.await.unwrap());
         changed.unwrap();
         if let Some((token, _)) = logged_in.ok().and_then(|step| step.into_session()) {
