@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -25,6 +26,12 @@ const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 const smtpPython = process.env.E2E_SMTP_PYTHON ?? path.join(root, "tools/smtp-venv/bin/python");
 export const LOG_FILE = process.env.E2E_LOG_FILE ?? path.join(dbDir, "e2e-server.log");
 fs.mkdirSync(dbDir, { recursive: true });
+/** One key for every server of the run, made before any starts (servers on
+ * PostgreSQL refuse to make one of their own). */
+const KEY_FILE = path.join(dbDir, "secret.key");
+if (!fs.existsSync(KEY_FILE)) {
+  fs.writeFileSync(KEY_FILE, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+}
 
 const bin = path.join(root, "target/debug/sessionboard");
 
@@ -44,8 +51,7 @@ function server(port: number, name: string, env: Record<string, string>) {
       LEPTOS_SITE_ROOT: "target/site",
       PUBLIC_ORIGIN: `http://localhost:${port}`,
       GEOIP_DB: "sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb",
-      // One key for every server of the run (generated on first start).
-      SECRET_KEY_FILE: path.join(dbDir, "secret.key"),
+      SECRET_KEY_FILE: KEY_FILE,
       TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
       ACTIVITY_FLUSH_INTERVAL: "1s",
       RUST_LOG: "warn,audit=info",

@@ -25,6 +25,8 @@ step "Release build"
 cargo leptos build --release
 
 BASE="http://localhost:3210"
+# One key for both servers (on PostgreSQL they refuse to make their own).
+head -c 32 /dev/urandom | basenc --base64url | tr -d '=' > "$PREFIX/secret.key"
 for n in 1 2; do
   bench_server "${ADMIN%/*}/$DB?application_name=sessionboard-$n" "321$n" "$PREFIX" PUBLIC_ORIGIN="$BASE" \
     TRUSTED_PROXIES=127.0.0.1/32 REGISTER_MAX_PER_IP=100000 target/release/sessionboard & PIDS+=($!)

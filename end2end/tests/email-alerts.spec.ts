@@ -1,29 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { MAIL_DIR } from "../playwright.config";
-import { COOKIE, UA, device, login, register, tokenOf, uniqueName } from "./helpers";
+import { COOKIE, UA, device, login, mailsTo, register, tokenOf, uniqueName, waitForMails } from "./helpers";
 
 // The server under test sends through a real SMTP server (aiosmtpd,
 // end2end/smtp-sink.py), which writes every message it gets to MAIL_DIR.
-
-type Mail = { rcpt_tos: string[]; from: string; to: string; subject: string; body: string; raw: string };
-
-function mailsTo(address: string): Mail[] {
-  if (!fs.existsSync(MAIL_DIR)) return [];
-  return fs
-    .readdirSync(MAIL_DIR)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), "utf8")) as Mail)
-    .filter((m) => m.rcpt_tos.includes(address));
-}
-
-async function waitForMails(address: string, count: number): Promise<Mail[]> {
-  await expect.poll(() => mailsTo(address).length, { timeout: 15_000 }).toBe(count);
-  return mailsTo(address);
-}
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -137,6 +137,7 @@ impl SessionStore {
         }
         txn.commit().await?;
         self.mail_queued_now(mailed);
+        self.publish(crate::events::SessionEvent::FailedSignIn { user_id: owner.id });
         Ok(())
     }
 

@@ -39,6 +39,7 @@ mod per_thread;
 mod reauth;
 mod retention;
 mod review;
+mod review_rule;
 pub mod secret;
 mod sessions_page;
 mod sql;

@@ -311,7 +311,8 @@ impl SessionStore {
         let Some(to) = crate::mail::verified_address(owner) else {
             return Ok(false);
         };
-        let review = crate::review::is_marked(marks.new_device, marks.new_location, false, method);
+        let review =
+            crate::review_rule::is_marked(marks.new_device, marks.new_location, false, method);
         if !config.enabled || !review {
             return Ok(false);
         }

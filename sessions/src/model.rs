@@ -188,17 +188,6 @@ impl SessionView {
         self.is_active() && self.answer.is_none() && self.is_marked()
     }
 
-    /// Marked new or moved, or signed in with a recovery code (the rule of
-    /// `review.rs`, shared with its SQL twin).
-    pub fn is_marked(&self) -> bool {
-        crate::review::is_marked(
-            self.new_device,
-            self.new_location,
-            self.location_changed,
-            self.auth_method,
-        )
-    }
-
     /// Whether the session is still active.
     pub fn is_active(&self) -> bool {
         self.ended_at.is_none()

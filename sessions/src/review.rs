@@ -7,9 +7,12 @@
 //! second login is as new as the first, and may not answer for either.
 use crate::entity::session;
 use crate::events::SessionEvent;
-use crate::model::{Answer, AuthMethod, CurrentSession, DeviceType, EndReason, SessionView};
+use crate::model::{Answer, CurrentSession, DeviceType, EndReason, SessionView};
+use crate::review_rule::marked;
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
+#[cfg(test)]
+use crate::{model::AuthMethod, review_rule::is_marked};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
@@ -24,32 +27,6 @@ pub const MAX_NAME_CHARS: usize = 60;
 pub(crate) struct Marks {
     pub new_device: bool,
     pub new_location: bool,
-}
-
-// The one rule of "needs review", in Rust and in SQL side by side: a
-// session is marked when it signed in from a new device or a new country,
-// moved country mid-session, or signed in with a recovery code. Marked and
-// not answered yet, it waits for "Was this you?", vouches for nothing and
-// may answer for no other session. `the_rule_is_the_same_in_sql_and_rust`
-// (store tests) checks that both agree on every combination.
-
-/// Whether a session with these marks and sign-in method needs review.
-pub(crate) fn is_marked(
-    new_device: bool,
-    new_location: bool,
-    location_changed: bool,
-    method: AuthMethod,
-) -> bool {
-    new_device || new_location || location_changed || method == AuthMethod::PasswordAndRecoveryCode
-}
-
-/// [`is_marked`] as a condition on `sessions`.
-fn marked() -> Condition {
-    Condition::any()
-        .add(session::Column::NewDevice.eq(true))
-        .add(session::Column::NewLocation.eq(true))
-        .add(session::Column::LocationChanged.eq(true))
-        .add(session::Column::AuthMethod.eq(AuthMethod::PasswordAndRecoveryCode))
 }
 
 /// Sessions that vouch for their device and country: confirmed by the

@@ -436,8 +436,16 @@ fn a_browser_name_chosen_by_the_client_is_never_kept() {
             "ItWasYouReviewAtEvil bot",
         ),
     ] {
-        let family = classifier.parser().parse_product(ua).name.map(|n| n.into_owned());
-        assert_eq!(family.as_deref(), Some(raw), "uap still returns the client's text");
+        let family = classifier
+            .parser()
+            .parse_product(ua)
+            .name
+            .map(|n| n.into_owned());
+        assert_eq!(
+            family.as_deref(),
+            Some(raw),
+            "uap still returns the client's text"
+        );
         assert_eq!(classifier.classify(ua).browser_name, "Other");
     }
     let real = classifier.classify(TABLE[0].0);

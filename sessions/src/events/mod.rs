@@ -51,6 +51,11 @@ pub enum SessionEvent {
         /// Owner.
         user_id: i64,
     },
+    /// A sign-in to the account failed (its owner's page lists them).
+    FailedSignIn {
+        /// Owner.
+        user_id: i64,
+    },
     /// The subscriber may have missed events: reload everything.
     Resync {
         /// Owner.
@@ -67,6 +72,7 @@ impl SessionEvent {
             | Self::Activity { user_id, .. }
             | Self::Updated { user_id, .. }
             | Self::PasswordChanged { user_id }
+            | Self::FailedSignIn { user_id }
             | Self::Resync { user_id } => *user_id,
         }
     }

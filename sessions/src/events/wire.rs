@@ -45,6 +45,7 @@ enum Kind {
     Activity,
     Updated,
     PasswordChanged,
+    FailedSignIn,
     /// A server's heartbeat to itself: its echo proves it still hears.
     Ping,
 }
@@ -124,6 +125,7 @@ pub(crate) fn encode(server: &str, event: &SessionEvent) -> Option<String> {
             w.i = Some(session_id.clone());
         }
         SessionEvent::PasswordChanged { .. } => w.k = Kind::PasswordChanged,
+        SessionEvent::FailedSignIn { .. } => w.k = Kind::FailedSignIn,
         SessionEvent::Resync { .. } => return None,
     }
     serde_json::to_string(&w).ok()
@@ -156,6 +158,7 @@ pub(crate) fn decode(payload: &str) -> Option<(String, Message)> {
             session_id: w.i?,
         },
         Kind::PasswordChanged => SessionEvent::PasswordChanged { user_id },
+        Kind::FailedSignIn => SessionEvent::FailedSignIn { user_id },
     };
     Some((w.s, Message::Event(event)))
 }
@@ -187,6 +190,7 @@ mod tests {
                 session_id: "abc".into(),
             },
             SessionEvent::PasswordChanged { user_id: 7 },
+            SessionEvent::FailedSignIn { user_id: 7 },
         ];
         for e in events {
             let payload = encode("server-1", &e).unwrap();
