@@ -1,6 +1,6 @@
 //! What the server, the pages and the WebAssembly must agree on, spelled
 //! once: the cookie, the pages and who may open them, the live stream's
-//! path and event names, the query keys pages read and the board's actions.
+//! path and event names, and the query keys pages read.
 use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 
 /// Name of the session cookie. The `__Host-` prefix makes browsers
@@ -195,57 +195,6 @@ pub mod query {
     pub const AFTER: &str = "after";
 }
 
-/// The forms of the sessions board, named in its markup (`data-action`)
-/// so that the browser code takes them over by kind, not by URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BoardAction {
-    /// End one other session.
-    Terminate,
-    /// End every other session (after the confirmation).
-    SignOutEverywhere,
-    /// Open the confirmation.
-    Confirm,
-    /// Show another page of history.
-    Page,
-    /// "Yes, it was me".
-    ItWasMe,
-    /// "No — sign it out".
-    NotMe,
-    /// Name a session.
-    Rename,
-}
-
-impl BoardAction {
-    /// The `data-action` value.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            BoardAction::Terminate => "terminate",
-            BoardAction::SignOutEverywhere => "sign-out-everywhere",
-            BoardAction::Confirm => "confirm",
-            BoardAction::Page => "page",
-            BoardAction::ItWasMe => "it-was-me",
-            BoardAction::NotMe => "not-me",
-            BoardAction::Rename => "rename",
-        }
-    }
-
-    /// Every action.
-    pub const ALL: [Self; 7] = [
-        Self::Terminate,
-        Self::SignOutEverywhere,
-        Self::Confirm,
-        Self::Page,
-        Self::ItWasMe,
-        Self::NotMe,
-        Self::Rename,
-    ];
-
-    /// The action named by a `data-action` value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-}
-
 /// The account forms, each in its own island.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AccountForm {
@@ -290,13 +239,5 @@ mod tests {
         assert_eq!(Page::VerifyEmail.redirect(true), None);
         assert_eq!(Page::Email.redirect(false), Some(Page::Login));
         assert!(Page::Email.test("/account/email/verify").is_none());
-    }
-
-    #[test]
-    fn board_actions_round_trip() {
-        for a in BoardAction::ALL {
-            assert_eq!(BoardAction::parse(a.as_str()), Some(a));
-        }
-        assert_eq!(BoardAction::parse("/api/terminate_session"), None);
     }
 }

@@ -1,17 +1,17 @@
 //! Sessionboard's pages, components and server functions.
 //!
 //! Islands mode: pages render on the server only, and just the interactive
-//! parts (the account forms and the sessions board) are hydrated. That
-//! keeps the WebAssembly to what those parts need; navigation is plain
-//! links. Server-only modules sit behind the `ssr` feature, browser-only
-//! ones behind `hydrate`.
+//! parts (the account forms, the sessions board and the notices) are
+//! hydrated. That keeps the WebAssembly to what those parts need;
+//! navigation is plain links. Server-only modules sit behind the `ssr`
+//! feature, browser-only ones behind `hydrate`; the board's data and
+//! components compile on both sides.
 #![recursion_limit = "256"]
 
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
 pub mod contract;
-#[cfg(feature = "ssr")]
 pub mod dashboard;
 pub mod display;
 pub mod error;

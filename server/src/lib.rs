@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Sessionboard server as a library: [`router`] builds the whole app
 //! (pages, server functions, live stream, health checks, static files)
 //! inside the request policy, so that tests can drive it with `oneshot`.

@@ -41,6 +41,23 @@ fn signed_out(reason: EndReason) -> Event {
     Event::default().event(sse::SIGNED_OUT).data(data)
 }
 
+/// A stream asked for by a session that is over: one `signed_out` saying
+/// why (a page reconnecting after its session ended learns it, whoever
+/// ended it); 401 for a cookie that names no session at all.
+async fn ended_or_unknown(state: &AppState, digest: Option<TokenDigest>) -> Response {
+    let reason = match digest {
+        Some(d) => state.store().end_reason(d).await.ok().flatten(),
+        None => None,
+    };
+    match reason {
+        Some(reason) => {
+            let once = stream::iter([Ok::<_, Infallible>(signed_out(reason))]);
+            Sse::new(once).into_response()
+        }
+        None => (StatusCode::UNAUTHORIZED, messages::NOT_SIGNED_IN).into_response(),
+    }
+}
+
 /// `GET /api/events`: `changed` whenever the account's sessions change,
 /// `signed_out` (then the stream ends) when this very session ends.
 pub async fn events(
@@ -53,7 +70,7 @@ pub async fn events(
     }
     let digest = session_cookie(&headers).and_then(TokenDigest::of_cookie);
     let (Some(current), Some(digest)) = (current, digest) else {
-        return (StatusCode::UNAUTHORIZED, messages::NOT_SIGNED_IN).into_response();
+        return ended_or_unknown(&state, digest).await;
     };
     let events = match state.store().subscribe(&current) {
         Ok(events) => events,

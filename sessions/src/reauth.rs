@@ -47,6 +47,11 @@ impl SessionStore {
 
     /// Whether `current` proved the password within the window.
     pub async fn recently_authenticated(&self, current: &CurrentSession) -> Result<bool> {
+        Ok(self.now_ms() <= self.proof_until(current).await?)
+    }
+
+    /// Until when (epoch milliseconds) `current`'s last proof holds.
+    pub async fn proof_until(&self, current: &CurrentSession) -> Result<i64> {
         let at: Option<Option<i64>> = session::Entity::find_by_id(current.row_id)
             .select_only()
             .column(session::Column::AuthenticatedAt)
@@ -54,7 +59,7 @@ impl SessionStore {
             .one(&self.inner.db)
             .await?;
         let at = at.flatten().unwrap_or(i64::MIN);
-        Ok(self.now_ms().saturating_sub(at) <= ms(self.inner.config.reauth_window))
+        Ok(at.saturating_add(ms(self.inner.config.reauth_window)))
     }
 
     /// [`StoreError::ReauthRequired`] unless `current` is recently

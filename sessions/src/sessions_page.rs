@@ -27,6 +27,9 @@ pub struct SessionsPage {
     /// Terminating needs the password again: the viewer's session has not
     /// proved it within the re-authentication window.
     pub reauth_needed: bool,
+    /// Until when (epoch milliseconds) the viewer's last proof holds: a
+    /// live page knows the moment it must ask again.
+    pub proof_until: i64,
     /// The trail of each active session used from more than one place, by
     /// public id, most recently used first.
     pub places: HashMap<String, Vec<Place>>,
@@ -143,6 +146,7 @@ impl SessionStore {
             .and_then(|s| s.authenticated_at)
             .map_or(i64::MIN, crate::clock::to_ms);
         let reauth_needed = now.saturating_sub(proved_at) > ms(c.reauth_window);
+        let proof_until = proved_at.saturating_add(ms(c.reauth_window));
         let places = if active.iter().any(|s| s.place_count > 1) {
             self.trails(current.user_id).await?
         } else {
@@ -157,6 +161,7 @@ impl SessionStore {
             active,
             history,
             reauth_needed,
+            proof_until,
             places,
             two_factor_on,
             failed_sign_ins,

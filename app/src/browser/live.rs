@@ -1,110 +1,153 @@
-//! The page's live-update stream: `changed` runs the given refresh; the
-//! session's own end leaves for the login page, saying why.
+//! The islands' live half: one clock for every relative time, the
+//! live-update stream (`leptos-use`'s `use_event_source`, which reconnects
+//! by itself), fresh data when something changed (the latest request
+//! wins), and a sentence for screen readers saying what changed.
 use super::go;
+use crate::components::Board;
 use crate::contract::{EVENTS_PATH, Page, query, sse};
-use crate::server_fns::account;
-use leptos::prelude::window;
-use leptos::task::spawn_local;
-use send_wrapper::SendWrapper;
-use std::cell::Cell;
-use wasm_bindgen::prelude::*;
-use web_sys::EventSource;
+use crate::dashboard::Dashboard;
+use crate::error::ErrorKind;
+use crate::server_fns::live::{board_data, notices_data};
+use leptos::prelude::*;
+use leptos_use_event_source::{
+    ReconnectLimit, UseEventSourceOnEventReturn, UseEventSourceOptions,
+    use_event_source_with_options,
+};
+use wasm_bindgen::JsCast;
 
-fn login_page(key: &str) -> String {
+/// Which data an island shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The sessions board.
+    Board,
+    /// Only the "Was this you?" notices (other pages).
+    Notices,
+}
+
+/// Makes `board` live; everything stops when the island goes.
+pub fn run(board: Board, scope: Scope) {
+    super::mark_hydrated();
+    // Hydrated: times in the viewer's zone, ticking from one timer.
+    Effect::new(move |_| board.local.set(true));
+    if scope == Scope::Board {
+        let tick = set_interval_with_handle(
+            move || board.now.set(js_sys::Date::now() as i64),
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(t) = tick {
+                t.clear();
+            }
+        });
+    }
+    refetching(board, scope);
+    stream(board);
+}
+
+/// Fresh data each time the board asks ([`Board::refetch`]), or its
+/// history page changes; the answer to the latest question wins.
+fn refetching(board: Board, scope: Scope) {
+    let page = Memo::new(move |_| board.query.with(|q| (q.before.clone(), q.after.clone())));
+    let fresh = LocalResource::new(move || {
+        let (version, (before, after)) = (board.version.get(), page.get());
+        async move {
+            // The page came with its data.
+            if version == 0 {
+                return None;
+            }
+            Some(match scope {
+                Scope::Board => board_data(before, after).await,
+                Scope::Notices => notices_data().await,
+            })
+        }
+    });
+    Effect::new(move |_| match fresh.get().flatten() {
+        Some(Ok(mut data)) => {
+            let said = board.data.with_untracked(|old| {
+                keep_places(old, &mut data);
+                what_changed(old, &data)
+            });
+            if !said.is_empty() {
+                board.announce.set(said);
+            }
+            board.data.set(data);
+        }
+        // Signed out: the stream says why, and leaves for the login page.
+        Some(Err(e)) if e.kind == ErrorKind::NotSignedIn => {}
+        Some(Err(e)) => board.error.set(Some(e.message())),
+        None => {}
+    });
+}
+
+/// Cards already shown keep their places while the page is open, and a
+/// new one comes last: a card that moved would take the focus and the
+/// pointer's target with it, and shift the whole grid. A reload sorts them
+/// by last activity again.
+fn keep_places(old: &Dashboard, new: &mut Dashboard) {
+    let place = |id: &str| old.cards.iter().position(|c| c.id == id);
+    // Stable: new cards (no place) keep the server's order, after the rest.
+    new.cards
+        .sort_by_key(|c| place(&c.id).map_or((1, 0), |p| (0, p)));
+}
+
+/// "Chrome on Windows signed in. Safari on iOS was signed out."
+fn what_changed(old: &Dashboard, new: &Dashboard) -> String {
+    let had = |d: &Dashboard, id: &str| d.cards.iter().any(|c| c.id == id);
+    let came = new
+        .cards
+        .iter()
+        .filter(|c| !had(old, &c.id))
+        .map(|c| format!("{} signed in.", c.title));
+    let went = old
+        .cards
+        .iter()
+        .filter(|c| !had(new, &c.id))
+        .map(|c| format!("{} was signed out.", c.title));
+    came.chain(went).collect::<Vec<_>>().join(" ")
+}
+
+/// Where the page goes when its own session ends, by why.
+fn signed_out_page(why: Option<String>) -> String {
+    let key = match why.as_deref() {
+        Some(sse::LOGGED_OUT) => query::SIGNED_OUT,
+        Some(sse::EXPIRED) => query::EXPIRED,
+        _ => query::ENDED,
+    };
     format!("{}?{key}=1", Page::Login.path())
 }
 
-type Listener<E> = Closure<dyn FnMut(E)>;
-
-struct Open {
-    source: EventSource,
-    _changed: Listener<web_sys::Event>,
-    _signed_out: Listener<web_sys::MessageEvent>,
-    _failed: Listener<web_sys::Event>,
-}
-
-thread_local! {
-    /// When the page last started to leave, for every island of the page.
-    static LEFT_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
-    static WATCHING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Starts noting when the page begins to leave; once per page.
-fn watch_leaving() {
-    if WATCHING.replace(true) {
-        return;
-    }
-    let note = Closure::<dyn FnMut(web_sys::Event)>::new(|_| LEFT_AT.set(js_sys::Date::now()));
-    let _ =
-        window().add_event_listener_with_callback("beforeunload", note.as_ref().unchecked_ref());
-    // Lives as long as the page.
-    note.forget();
-}
-
-/// Whether a navigation away (a form post such as "Log out") began in the
-/// last ten seconds. Only for a while: a page restored from the
-/// back-forward cache acts again.
-fn leaving() -> bool {
-    js_sys::Date::now() - LEFT_AT.get() < 10_000.0
-}
-
-/// The session was found ended: leave for the login page saying it was
-/// ended elsewhere, unless the page is already leaving. A refusal then is
-/// that navigation's doing (our own "Log out"), and a new navigation now
-/// would cancel it and say the wrong thing.
-pub(super) fn ended_elsewhere() {
-    if !leaving() {
-        go(&login_page(query::ENDED));
-    }
-}
-
-/// An open stream; closed when dropped.
-pub struct Stream(SendWrapper<Open>);
-
-impl Drop for Stream {
-    fn drop(&mut self) {
-        self.0.source.close();
-    }
-}
-
-/// Opens the stream of the signed-in session, calling `changed` whenever
-/// the account's sessions change.
-pub fn open(changed: impl FnMut() + 'static) -> Option<Stream> {
-    watch_leaving();
-    let source = EventSource::new(EVENTS_PATH).ok()?;
-    let mut changed = changed;
-    let changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| changed());
-    let _ = source.add_event_listener_with_callback(sse::CHANGED, changed.as_ref().unchecked_ref());
-    let signed_out =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if leaving() {
-                return;
-            }
-            // Our own "Log out" (maybe in another tab) is not "ended elsewhere".
-            go(&match e.data().as_string().as_deref() {
-                Some(sse::LOGGED_OUT) => login_page(query::SIGNED_OUT),
-                Some(sse::EXPIRED) => login_page(query::EXPIRED),
-                _ => login_page(query::ENDED),
-            });
-        });
-    let _ = source
-        .add_event_listener_with_callback(sse::SIGNED_OUT, signed_out.as_ref().unchecked_ref());
-    // A refused stream (401) is not retried by the browser: find out why.
-    let probe = source.clone();
-    let failed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        if probe.ready_state() == EventSource::CLOSED && !leaving() {
-            spawn_local(async move {
-                if let Ok(None) = account::whoami().await {
-                    ended_elsewhere();
+/// The live stream: `changed` refetches, this session's own end leaves
+/// for the login page saying why, and a reconnection refetches (events
+/// may have been missed). The server says why a session ended even when
+/// the stream reconnects after the end, so no guess is ever needed.
+fn stream(board: Board) {
+    let reopened = StoredValue::new(false);
+    let options = UseEventSourceOptions::default()
+        .reconnect_limit(ReconnectLimit::Infinite)
+        .reconnect_interval(2_000)
+        .named_events([sse::CHANGED.to_owned(), sse::SIGNED_OUT.to_owned()])
+        .on_event(move |e: &web_sys::Event| {
+            match e.type_().as_str() {
+                sse::CHANGED => board.refetch(),
+                sse::SIGNED_OUT => {
+                    let why = e
+                        .dyn_ref::<web_sys::MessageEvent>()
+                        .and_then(|m| m.data().as_string());
+                    go(&signed_out_page(why));
                 }
-            });
-        }
-    });
-    let _ = source.add_event_listener_with_callback("error", failed.as_ref().unchecked_ref());
-    Some(Stream(SendWrapper::new(Open {
-        source,
-        _changed: changed,
-        _signed_out: signed_out,
-        _failed: failed,
-    })))
+                "open" => {
+                    if reopened.get_value() {
+                        board.refetch();
+                    }
+                    reopened.set_value(true);
+                }
+                _ => {}
+            }
+            UseEventSourceOnEventReturn::IgnoreProcessingMessage
+        });
+    let _ = use_event_source_with_options::<String, codee::string::FromToStringCodec>(
+        EVENTS_PATH.to_owned(),
+        options,
+    );
 }

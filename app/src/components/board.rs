@@ -1,320 +1,271 @@
-//! The board: toolbar, cards, history and pager, rendered on the server
-//! for the page and for every live refresh. `data-rel`, `data-since` and
-//! `data-local` mark times the browser keeps current (relative, running
-//! duration, viewer's time zone); `data-action` names each form's
-//! [`BoardAction`].
-use super::card::card;
+//! The board: its state (the data and what the person is doing with it),
+//! and its view: notices, toolbar, cards, failed sign-ins, history and
+//! pager. Cards, rows and notices are keyed by session id, so a refetch
+//! patches the text that changed, adds or removes one element, and leaves
+//! the others (and whatever is being typed or focused in them) alone.
+use super::card::Card;
 use super::failed::failed_sign_ins;
-use super::history::history_table;
-use super::notice::notices;
-use super::reauth_field;
-use crate::contract::{BoardAction, Page, query};
-use crate::dashboard::{Dashboard, Proof};
-use crate::messages::{confirm_sign_out, plural};
+use super::history::HistoryLine;
+use super::notice::Notices;
+use super::{Alerts, reauth_field};
+use crate::contract::{Page, query};
+use crate::dashboard::{BoardQuery, Dashboard};
+use crate::error::{AppError, ErrorKind};
+use crate::messages::{self, confirm_sign_out, plural};
 use crate::server_fns::board::SignOutEverywhere;
+use leptos::ev::SubmitEvent;
+use leptos::form::ActionForm;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-fn toolbar(others: u64, confirm: bool, reauth: Proof) -> Option<AnyView> {
-    if others == 0 {
-        return None;
+/// The board's state, shared by its parts (every field is a signal, so
+/// the handle is `Copy`).
+#[derive(Clone, Copy)]
+pub struct Board {
+    /// What the server last said.
+    pub data: RwSignal<Dashboard>,
+    /// Which history page, and whether the confirmation is open.
+    pub query: RwSignal<BoardQuery>,
+    /// The viewer's clock (one timer for every relative time).
+    pub now: RwSignal<i64>,
+    /// Times in the viewer's zone (on once hydrated).
+    pub local: RwSignal<bool>,
+    /// The outcome of the last action.
+    pub info: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<String>>,
+    /// What changed live, for screen readers.
+    pub announce: RwSignal<String>,
+    /// Bumped to ask for fresh data.
+    pub version: RwSignal<u64>,
+    /// The island's element (the focus goes to its messages).
+    pub root: NodeRef<html::Div>,
+    /// What a destructive form asks for now: it changes when the proof
+    /// lapses (by the clock) or the data says so, not every tick.
+    pub proof: Memo<crate::dashboard::Proof>,
+}
+
+impl Board {
+    pub fn new(
+        data: Dashboard,
+        query: BoardQuery,
+        info: Option<String>,
+        error: Option<String>,
+    ) -> Self {
+        let now = RwSignal::new(data.now_ms);
+        let data = RwSignal::new(data);
+        Board {
+            proof: Memo::new(move |_| data.with(|d| d.proof_at(now.get()))),
+            now,
+            data,
+            query: RwSignal::new(query),
+            local: RwSignal::new(false),
+            info: RwSignal::new(info),
+            error: RwSignal::new(error),
+            announce: RwSignal::new(String::new()),
+            version: RwSignal::new(0),
+            root: NodeRef::new(),
+        }
     }
-    let view = if confirm {
-        let (text, button) = confirm_sign_out(others);
-        view! {
-            <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                <p id="confirm-text">{text}</p>
-                <form action=SignOutEverywhere::PATH method="post" data-action=BoardAction::SignOutEverywhere.as_str()>
-                    {reauth_field(reauth)}
-                    <button type="submit" class="btn btn-danger">{button}</button>
-                </form>
-                <a href=Page::Sessions.path() class="btn" data-cancel="">"Cancel"</a>
-            </div>
-        }
-        .into_any()
-    } else {
-        view! {
-            <form action=Page::Sessions.path() method="get" data-action=BoardAction::Confirm.as_str()>
-                <input type="hidden" name=query::CONFIRM value=query::CONFIRM_EVERYWHERE/>
-                <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
-            </form>
-        }
-        .into_any()
+
+    /// Asks for fresh data.
+    pub fn refetch(self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Reacts to each outcome of `action`: a success says `said` in the
+    /// board's messages (where the focus goes) and refreshes the board; a
+    /// refusal for want of a fresh proof refreshes it too, so that the
+    /// form asks for one. The refusal itself is shown next to the form.
+    pub fn on_outcome<S>(
+        self,
+        action: ServerAction<S>,
+        said: impl Fn(S::Output) -> String + 'static,
+    ) where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| match action.value().get_untracked() {
+                Some(Ok(out)) => {
+                    self.error.set(None);
+                    self.info.set(Some(said(out)));
+                    self.query.update(|q| q.confirm = false);
+                    self.refetch();
+                    #[cfg(feature = "hydrate")]
+                    crate::browser::focus_message(self.root);
+                }
+                Some(Err(e)) if e.kind == ErrorKind::ReauthRequired => self.refetch(),
+                _ => {}
+            },
+            false,
+        );
+    }
+}
+
+/// The refusal of an action's last run, shown beside its form. A refusal
+/// of a plain form post (no script) comes back in the address, and every
+/// action of its kind would show it: the page's messages say it once
+/// instead, so only refusals of runs on this page are shown here.
+pub(crate) fn refusal<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || match action.value().get() {
+        Some(Err(e)) if action.version().get() > 0 => Some(view! {
+            <p class="alert alert-error form-error" role="alert" tabindex="-1">{e.message()}</p>
+        }),
+        _ => None,
+    }
+}
+
+/// "Sign out everywhere": a plain GET of the confirmation without script,
+/// opened in place with it.
+fn toolbar(board: Board) -> impl IntoView {
+    let sign_out = ServerAction::<SignOutEverywhere>::new();
+    board.on_outcome(sign_out, messages::signed_out_everywhere);
+    let others = move || board.data.with(Dashboard::others);
+    let open = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        board.query.update(|q| q.confirm = true);
     };
-    Some(view)
-}
-
-/// A history paging button: a GET of the sessions page with a cursor.
-fn pager_button(key: &'static str, cursor: Option<String>, label: &'static str) -> impl IntoView {
-    cursor.map(|c| {
-        view! {
-            <form action=Page::Sessions.path() method="get" data-action=BoardAction::Page.as_str()>
-                <input type="hidden" name=key value=c/>
-                <button type="submit" class="btn">{label}</button>
-            </form>
+    let cancel = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        board.query.update(|q| q.confirm = false);
+    };
+    let busy = sign_out.pending();
+    let action = move || {
+        let n = others();
+        if n == 0 {
+            return None;
         }
-    })
-}
-
-/// The board as HTML: what the page puts inside its island and what a live
-/// refresh sends, from one rendering.
-pub fn board_html(d: Dashboard, confirm: bool) -> String {
-    board(d, confirm).to_html()
-}
-
-pub fn board(d: Dashboard, confirm: bool) -> impl IntoView {
-    let now = d.now_ms;
-    let others = d.others();
-    let reauth = d.reauth;
-    let cards = d
-        .cards
-        .into_iter()
-        .map(|c| card(c, now, reauth))
-        .collect_view();
+        let view = if board.query.with(|q| q.confirm) {
+            let (text, button) = confirm_sign_out(n);
+            leptos::either::Either::Left(view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                    <p id="confirm-text">{text}</p>
+                    <ActionForm action=sign_out>
+                        {move || reauth_field(board.proof.get())}
+                        <button type="submit" class="btn btn-danger" disabled=busy aria-busy=move || busy.get().to_string()>{button}</button>
+                    </ActionForm>
+                    {refusal(sign_out)}
+                    <a href=Page::Sessions.path() class="btn" data-cancel="" on:click=cancel>"Cancel"</a>
+                </div>
+            })
+        } else {
+            leptos::either::Either::Right(view! {
+                <form action=Page::Sessions.path() method="get" on:submit=open>
+                    <input type="hidden" name=query::CONFIRM value=query::CONFIRM_EVERYWHERE/>
+                    <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
+                </form>
+            })
+        };
+        Some(view)
+    };
     view! {
-        {notices(d.notices, reauth)}
         <div class="toolbar">
-            <p class="count">{plural(others + 1, "active session", "active sessions")}</p>
-            {toolbar(others, confirm, reauth)}
+            <p class="count">{move || plural(others() + 1, "active session", "active sessions")}</p>
+            {action}
         </div>
-        <div class="cards">{cards}</div>
-        {failed_sign_ins(d.failed, d.code_lock)}
-        <section class="history" aria-labelledby="history-title">
-            <h2 id="history-title">"Session history"</h2>
-            {history_table(d.history, now)}
-            <nav class="pager" aria-label="History pages">
-                {pager_button(query::AFTER, d.newer, "Newer")}
-                {pager_button(query::BEFORE, d.older, "Older")}
-            </nav>
-        </section>
-        {d.dbip_attribution.then(|| view! {
-            <footer class="attribution">
-                <a href="https://db-ip.com">"IP Geolocation by DB-IP"</a>
-            </footer>
-        })}
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dashboard::{HistoryRow, Marks, Notice, PlaceLine, SessionCard};
-
-    fn card(id: &str, current: bool) -> SessionCard {
-        SessionCard {
-            id: id.into(),
-            device_type: "Mobile",
-            platform: "iOS".into(),
-            browser: "Mobile Safari 17".into(),
-            ip: "89.160.20.128".into(),
-            location: at("SE"),
-            last_seen_ms: 1_000_000,
-            created_ms: 1_000,
-            pages_visited: 7,
-            current,
-            auth_method: "Password",
-            name: None,
-            title: "Mobile Safari on iOS".into(),
-            default_name: "Mobile Safari on iOS".into(),
-            marks: Marks::default(),
-            place_count: 1,
-            places: Vec::new(),
-        }
+/// A history paging button: a GET of the sessions page with a cursor
+/// without script; in place with it (the address bar follows).
+fn pager_button(board: Board, key: &'static str, label: &'static str) -> impl IntoView {
+    let cursor = move || {
+        board.data.with(|d| match key {
+            query::AFTER => d.newer.clone(),
+            _ => d.older.clone(),
+        })
+    };
+    move || {
+        cursor().map(|c| {
+            let go = {
+                let c = c.clone();
+                move |ev: SubmitEvent| {
+                    ev.prevent_default();
+                    let q = if key == query::AFTER {
+                        BoardQuery {
+                            after: Some(c.clone()),
+                            ..BoardQuery::default()
+                        }
+                    } else {
+                        BoardQuery {
+                            before: Some(c.clone()),
+                            ..BoardQuery::default()
+                        }
+                    };
+                    #[cfg(feature = "hydrate")]
+                    crate::browser::show_url(&format!("{}?{key}={c}", Page::Sessions.path()));
+                    board.query.set(q);
+                    board.refetch();
+                }
+            };
+            view! {
+                <form action=Page::Sessions.path() method="get" on:submit=go>
+                    <input type="hidden" name=key value=c/>
+                    <button type="submit" class="btn">{label}</button>
+                </form>
+            }
+        })
     }
+}
 
-    fn at(code: &str) -> crate::display::Located {
-        crate::display::located(&sessions::Location::Country(code.into()))
-    }
-
-    fn render(d: Dashboard, confirm: bool) -> String {
-        Owner::new().with(|| board(d, confirm).to_html())
-    }
-
-    fn dashboard() -> Dashboard {
-        Dashboard {
-            cards: vec![card("me", true), card("other", false)],
-            history: vec![
-                HistoryRow {
-                    id: "other".into(),
-                    device_and_browser: "Mobile · Mobile Safari 17 on iOS".into(),
-                    location: at("SE"),
-                    created_ms: 1_000,
-                    ended_ms: None,
-                    status: "Active".into(),
-                    auth_method: "Password",
-                    name: None,
-                    marks: Marks::default(),
-                    answer: None,
-                },
-                HistoryRow {
-                    id: "old".into(),
-                    device_and_browser: "Desktop · Firefox 125 on Linux".into(),
-                    location: crate::display::located(&sessions::Location::Unknown),
-                    created_ms: 500,
-                    ended_ms: Some(60_500),
-                    status: "Ended — terminated".into(),
-                    auth_method: "Password + authenticator",
-                    name: Some("Old <b>laptop</b>".into()),
-                    marks: Marks {
-                        new_device: true,
-                        ..Marks::default()
-                    },
-                    answer: Some("Denied"),
-                },
-            ],
-            older: Some("500.old".into()),
-            newer: None,
-            now_ms: 1_060_000,
-            dbip_attribution: false,
-            reauth: Proof::None,
-            notices: Vec::new(),
-            two_factor_on: false,
-            failed: Vec::new(),
-            code_lock: None,
-        }
-    }
-
-    #[test]
-    fn cards_carry_every_field_the_badge_and_terminate_for_others_only() {
-        let html = render(dashboard(), false);
-        for field in [
-            "device-type",
-            "platform",
-            "browser",
-            "ip",
-            "location",
-            "last-activity",
-            "login-time",
-            "pages-visited",
-        ] {
-            assert_eq!(
-                html.matches(&format!("data-field=\"{field}\"")).count(),
-                2,
-                "{field}"
-            );
-        }
-        assert_eq!(html.matches(">This device<").count(), 1);
-        assert_eq!(html.matches(">Terminate<").count(), 1);
-        assert!(html.contains("data-action=\"terminate\""));
-        assert!(html.contains("name=\"id\" value=\"other\""));
-        // Flags are images (decorative: the name follows), not emoji.
-        assert!(html.contains("<img src=\"/flags/se.svg\" alt=\"\" aria-hidden=\"true\""));
-        assert!(html.contains(">Sweden<"));
-        assert!(!html.contains("🇸🇪"));
-        assert!(html.contains("1 minute ago"), "relative last activity");
-        assert!(html.contains("2 active sessions"));
-        assert!(html.contains(">Sign out everywhere<"));
-        assert!(!html.contains("IP Geolocation by DB-IP"));
-    }
-
-    #[test]
-    fn history_rows_and_pager() {
-        let html = render(dashboard(), false);
-        assert!(html.contains("<tr data-session-id=\"other\""));
-        assert!(html.contains("Ended — terminated"));
-        assert!(html.contains("Desktop · Firefox 125 on Linux"));
-        // The running one ticks in the browser; the ended one is fixed.
-        assert!(html.contains("data-since=\"1000\""));
-        assert!(html.contains(">1 min<"));
-        assert!(html.contains("name=\"before\" value=\"500.old\""));
-        assert!(!html.contains(">Newer<"));
-    }
-
-    #[test]
-    fn the_confirmation_names_the_count() {
-        let html = render(dashboard(), true);
-        assert!(html.contains("This will sign out 1 other session. This device stays signed in."));
-        assert!(html.contains(">Sign out 1 other session<"));
-        assert!(html.contains("data-cancel"));
-        let mut alone = dashboard();
-        alone.cards.truncate(1);
-        let html = render(alone, true);
-        assert!(!html.contains("Sign out"), "nothing else to sign out");
-    }
-
-    #[test]
-    fn destructive_forms_ask_for_the_password_only_outside_the_window() {
-        let html = render(dashboard(), true);
-        assert!(!html.contains("name=\"password\""));
-        let mut stale = dashboard();
-        stale.reauth = Proof::Password;
-        let html = render(stale, true);
-        // Once in the Terminate form, once in the confirmation.
-        assert_eq!(html.matches("name=\"password\"").count(), 2);
-        assert!(html.contains("Your password"));
-    }
-
-    #[test]
-    fn notices_marks_trail_and_names() {
-        let mut d = dashboard();
-        assert!(!render(d.clone(), false).contains("Was this you?"));
-        d.notices.push(Notice {
-            id: "other".into(),
-            title: "Mobile Safari on iOS".into(),
-            device_type: "Mobile",
-            browser: "Mobile Safari 17".into(),
-            platform: "iOS".into(),
-            location: at("SE"),
-            ip: "89.160.20.128".into(),
-            created_ms: 1_000,
-            marks: Marks {
-                new_device: true,
-                new_location: true,
-                recovery_code: true,
-                ..Marks::default()
-            },
-            codes_left: Some(9),
-        });
-        let other = &mut d.cards[1];
-        other.name = Some("Work <laptop>".into());
-        other.title = "Work <laptop>".into();
-        other.marks.location_changed = true;
-        other.place_count = 2;
-        other.places = vec![
-            PlaceLine {
-                ip: "89.160.20.128".into(),
-                location: at("SE"),
-                first_ms: 2_000,
-                last_ms: 3_000,
-            },
-            PlaceLine {
-                ip: "81.2.69.142".into(),
-                location: at("GB"),
-                first_ms: 1_000,
-                last_ms: 1_500,
-            },
-        ];
-        let html = render(d, false);
-        assert_eq!(html.matches("Was this you?").count(), 1);
-        assert!(html.contains(">Yes, it was me<"));
-        assert!(html.contains(">No — sign it out<"));
-        assert!(html.contains("data-action=\"it-was-me\""));
-        assert!(html.contains("data-action=\"not-me\""));
-        // Marks: the notice's two, the card's move, the history row's one.
-        assert_eq!(html.matches("data-field=\"new-device\"").count(), 2);
-        assert_eq!(html.matches("data-field=\"new-location\"").count(), 1);
-        assert_eq!(html.matches("data-field=\"location-changed\"").count(), 1);
-        assert!(html.contains("Used from 2 places"));
-        assert!(html.contains("/flags/gb.svg"));
-        // Names are text, escaped; the default where none is given.
-        assert!(html.contains("Work &lt;laptop&gt;"));
-        assert!(!html.contains("<laptop>"));
-        assert!(html.contains("Old &lt;b&gt;laptop&lt;/b&gt;"));
-        assert!(html.contains(">Mobile Safari on iOS<"));
-        assert_eq!(
-            html.matches(">Save name<").count(),
-            2,
-            "every card, own included"
-        );
-        assert!(html.contains("maxlength=\"60\""));
-        assert!(html.contains("data-field=\"answer\" class=\"answer\">Denied<"));
-        assert!(html.contains("It signed in with a recovery code: 9 codes left."));
-        assert_eq!(html.matches("data-field=\"recovery-code\"").count(), 1);
-        assert!(html.contains(" · Password + authenticator"));
-        assert_eq!(
-            html.matches("data-field=\"auth-method\"").count(),
-            4,
-            "cards and rows"
-        );
+/// The whole board.
+#[component]
+pub fn BoardView(board: Board) -> impl IntoView {
+    let cards = move || board.data.with(|d| d.cards.clone());
+    let rows = move || board.data.with(|d| d.history.clone());
+    let failed = move || {
+        board
+            .data
+            .with(|d| failed_sign_ins(d.failed.clone(), d.code_lock.clone(), board.local.into()))
+    };
+    view! {
+        <Alerts error=board.error info=board.info/>
+        <p class="visually-hidden" role="status" data-field="announce">{move || board.announce.get()}</p>
+        <div class="board" node_ref=board.root>
+            <Notices board/>
+            {toolbar(board)}
+            <div class="cards">
+                <For each=cards key=|c| c.id.clone() let:card>
+                    <Card board initial=card/>
+                </For>
+            </div>
+            {failed}
+            <section class="history" aria-labelledby="history-title">
+                <h2 id="history-title">"Session history"</h2>
+                <div class="table-wrap" role="region" aria-labelledby="history-title" tabindex="0">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Device and browser"</th>
+                                <th scope="col">"Location"</th>
+                                <th scope="col">"Login time"</th>
+                                <th scope="col">"Duration"</th>
+                                <th scope="col">"Status"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=rows key=|r| r.id.clone() let:row>
+                                <HistoryLine board initial=row/>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+                <nav class="pager" aria-label="History pages">
+                    {pager_button(board, query::AFTER, "Newer")}
+                    {pager_button(board, query::BEFORE, "Older")}
+                </nav>
+            </section>
+            {move || board.data.with(|d| d.dbip_attribution).then(|| view! {
+                <footer class="attribution">
+                    <a href="https://db-ip.com">"IP Geolocation by DB-IP"</a>
+                </footer>
+            })}
+        </div>
     }
 }

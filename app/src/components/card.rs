@@ -1,13 +1,16 @@
-//! One card per active session.
+//! One card per active session. What can change while the page is open
+//! (name, marks, address, place, last activity, pages visited, the places
+//! it was used from, whether Terminate asks for a proof) is read from the
+//! board's data by id; the rest was fixed at sign-in.
+use super::board::{Board, refusal};
 use super::{local_time, marks, reauth_field};
-use crate::contract::BoardAction;
-use crate::dashboard::{PlaceLine, Proof, SessionCard};
+use crate::dashboard::{PlaceLine, SessionCard};
 use crate::display::time;
-use crate::messages::plural;
+use crate::messages::{self, plural};
 use crate::server_fns::board::TerminateSession;
 use crate::server_fns::review::RenameSession;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
 fn device_icon(device_type: &str) -> impl IntoView + use<> {
     // Outline icons served from /icons and painted in the text colour by a
@@ -23,7 +26,7 @@ fn device_icon(device_type: &str) -> impl IntoView + use<> {
 }
 
 /// "Used from 3 places", opening to the trail, most recent first.
-fn trail(count: u32, places: Vec<PlaceLine>) -> impl IntoView + use<> {
+fn trail(count: u32, places: Vec<PlaceLine>, local: Signal<bool>) -> impl IntoView + use<> {
     (count > 1).then(|| {
         let items = places
             .into_iter()
@@ -32,7 +35,7 @@ fn trail(count: u32, places: Vec<PlaceLine>) -> impl IntoView + use<> {
                     <li>
                         <span class="place-location">{super::location(p.location)}</span>
                         " · " <span class="place-ip">{p.ip}</span>
-                        " · " {local_time(p.first_ms)} " – " {local_time(p.last_ms)}
+                        " · " {local_time(p.first_ms, local)} " – " {local_time(p.last_ms, local)}
                     </li>
                 }
             })
@@ -46,85 +49,103 @@ fn trail(count: u32, places: Vec<PlaceLine>) -> impl IntoView + use<> {
     })
 }
 
-/// Naming the session: a plain form, folded away.
-fn rename(id: String, name: Option<String>, placeholder: String) -> impl IntoView + use<> {
-    let field = format!("name-{id}");
-    view! {
-        <details class="rename">
-            <summary>"Rename"</summary>
-            <form action=RenameSession::PATH method="post" data-action=BoardAction::Rename.as_str()>
-                <input type="hidden" name="id" value=id/>
-                <label for=field.clone()>"Name"</label>
-                <input id=field type="text" name="name" maxlength="60" value=name placeholder=placeholder autocomplete="off"/>
-                <button type="submit" class="btn">"Save name"</button>
-            </form>
-        </details>
-    }
-}
-
 /// The card of one active session; every detail carries a `data-field`.
-pub fn card(card: SessionCard, now: i64, reauth: Proof) -> impl IntoView + use<> {
+#[component]
+pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
+    let id = initial.id.clone();
+    let card = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            board
+                .data
+                .with(|d| d.cards.iter().find(|c| c.id == id).cloned())
+        })
+    };
+    let text = move |f: fn(&SessionCard) -> String| {
+        move || card.with(|c| c.as_ref().map(f).unwrap_or_default())
+    };
+    let local: Signal<bool> = board.local.into();
+    let terminate = ServerAction::<TerminateSession>::new();
+    board.on_outcome(terminate, |()| messages::TERMINATED.to_owned());
+    let rename = ServerAction::<RenameSession>::new();
+    board.on_outcome(rename, |()| messages::RENAMED.to_owned());
+    let seen = Memo::new(move |_| card.with(|c| c.as_ref().map_or(0, |c| c.last_seen_ms)));
+    let seen_exact = move || time::iso(seen.get());
+    let places =
+        Memo::new(move |_| card.with(|c| c.as_ref().map(|c| (c.place_count, c.places.clone()))));
     let SessionCard {
-        id,
         device_type,
         platform,
         browser,
-        ip,
-        location,
-        last_seen_ms,
         created_ms,
-        pages_visited,
         current,
         auth_method,
         name,
-        title,
         default_name,
-        marks: m,
-        place_count,
-        places,
-    } = card;
-    let label = title.clone();
-    let rename_form = rename(id.clone(), name, default_name);
-    let seen_exact = time::iso(last_seen_ms);
-    let terminate = (!current).then(|| {
+        ..
+    } = initial;
+    let field = format!("name-{id}");
+    let (card_id, rename_id) = (id.clone(), id.clone());
+    let (busy, renaming) = (terminate.pending(), rename.pending());
+    let terminate_form = (!current).then(|| {
+        let id = id.clone();
         view! {
-            <form action=TerminateSession::PATH method="post" data-action=BoardAction::Terminate.as_str()>
-                <input type="hidden" name="id" value=id.clone()/>
-                {reauth_field(reauth)}
-                <button type="submit" class="btn btn-danger">"Terminate"</button>
-            </form>
+            <ActionForm action=terminate>
+                <input type="hidden" name="id" value=id/>
+                {move || reauth_field(board.proof.get())}
+                <button type="submit" class="btn btn-danger" disabled=busy aria-busy=move || busy.get().to_string()>"Terminate"</button>
+            </ActionForm>
+            {refusal(terminate)}
         }
     });
+    // A custom name never hides what the device is.
+    let device_line = {
+        let default_name = default_name.clone();
+        move || {
+            card.with(|c| c.as_ref().is_some_and(|c| c.name.is_some()))
+                .then(|| view! { <p class="device-line" data-field="default-name">{default_name.clone()}</p> })
+        }
+    };
     view! {
-        <article class="card" class:current=current data-session-id=id aria-label=label>
+        <article class="card" class:current=current data-session-id=card_id aria-label=text(|c| c.title.clone())>
             <header>
-                {device_icon(device_type)}
-                <h3 data-field="name">{title}</h3>
+                {device_icon(&device_type)}
+                <h3 data-field="name">{text(|c| c.title.clone())}</h3>
                 {current.then(|| view! { <span class="badge">"This device"</span> })}
             </header>
-            {marks(m)}
+            {device_line}
+            {move || marks(card.with(|c| c.as_ref().map(|c| c.marks).unwrap_or_default()))}
             <dl>
                 <div><dt>"Device type"</dt><dd data-field="device-type">{device_type}</dd></div>
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
                 <div><dt>"Browser"</dt><dd data-field="browser">{browser}</dd></div>
-                <div><dt>"IP address"</dt><dd data-field="ip">{ip}</dd></div>
-                <div><dt>"Location"</dt><dd data-field="location">{super::location(location)}</dd></div>
+                <div><dt>"IP address"</dt><dd data-field="ip">{text(|c| c.ip.clone())}</dd></div>
+                <div><dt>"Location"</dt><dd data-field="location">{move || card.with(|c| c.as_ref().map(|c| super::location(c.location.clone())))}</dd></div>
                 <div>
                     <dt>"Last activity"</dt>
                     <dd data-field="last-activity">
-                        <time datetime=seen_exact.clone() title=seen_exact data-rel=last_seen_ms>
-                            {time::relative(now, last_seen_ms)}
+                        <time datetime=seen_exact title=seen_exact>
+                            {move || time::relative(board.now.get(), seen.get())}
                         </time>
                     </dd>
                 </div>
-                <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
-                <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{pages_visited}</dd></div>
+                <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms, local)}</dd></div>
+                <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{move || card.with(|c| c.as_ref().map_or(0, |c| c.pages_visited))}</dd></div>
                 <div><dt>"Signed in with"</dt><dd data-field="auth-method">{auth_method}</dd></div>
             </dl>
-            {trail(place_count, places)}
+            {move || places.get().map(|(n, p)| trail(n, p, local))}
             <div class="card-actions">
-                {rename_form}
-                {terminate}
+                <details class="rename">
+                    <summary>"Rename"</summary>
+                    <ActionForm action=rename>
+                        <input type="hidden" name="id" value=rename_id/>
+                        <label for=field.clone()>"Name"</label>
+                        <input id=field type="text" name="name" maxlength="60" value=name placeholder=default_name autocomplete="off"/>
+                        <button type="submit" class="btn" disabled=renaming aria-busy=move || renaming.get().to_string()>"Save name"</button>
+                    </ActionForm>
+                    {refusal(rename)}
+                </details>
+                {terminate_form}
             </div>
         </article>
     }

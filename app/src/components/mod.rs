@@ -1,48 +1,46 @@
-//! Pieces of pages. The board and its parts render on the server only: the
-//! page and the live refreshes use the same code, and the WebAssembly
-//! carries none of it.
+//! Pieces of pages. The board and its parts (cards, history, notices,
+//! failed sign-ins) are rendered from the board's data on the server and,
+//! after hydration, by the island that owns them, from the same code: an
+//! update changes the text that changed, and leaves every other node
+//! (a field being typed in, an open fold, the focus) where it is.
 mod alerts;
-#[cfg(feature = "ssr")]
 pub mod board;
-#[cfg(feature = "ssr")]
 mod card;
-#[cfg(feature = "ssr")]
 mod failed;
 #[cfg(feature = "ssr")]
 mod field;
-#[cfg(feature = "ssr")]
 mod history;
 #[cfg(feature = "ssr")]
 mod nav;
-#[cfg(feature = "ssr")]
 pub mod notice;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
 
 pub use alerts::Alerts;
+pub use board::{Board, BoardView};
 #[cfg(feature = "ssr")]
 pub use field::Field;
 #[cfg(feature = "ssr")]
 pub use nav::NavBar;
 
-#[cfg(feature = "ssr")]
-use crate::display::time;
-#[cfg(feature = "ssr")]
+use crate::dashboard::{Marks, Proof};
+use crate::display::{Located, time};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The field destructive forms carry when the session's proof is older
 /// than the re-authentication window: the password, or a code when the
 /// account has a second factor (a password alone is then not enough).
-#[cfg(feature = "ssr")]
-pub(crate) fn reauth_field(proof: crate::dashboard::Proof) -> impl IntoView + use<> {
-    use crate::dashboard::Proof;
+pub(crate) fn reauth_field(proof: Proof) -> impl IntoView + use<> {
     match proof {
         Proof::None => None,
-        Proof::Password => Some(leptos::either::Either::Left(view! {
+        Proof::Password => Some(Either::Left(view! {
             <label class="reauth">
                 "Your password"
                 <input type="password" name="password" autocomplete="current-password" required/>
             </label>
         })),
-        Proof::Code => Some(leptos::either::Either::Right(view! {
+        Proof::Code => Some(Either::Right(view! {
             <label class="reauth">
                 "Code from your authenticator app"
                 <input type="text" name="password" inputmode="numeric" autocomplete="one-time-code" required/>
@@ -51,19 +49,46 @@ pub(crate) fn reauth_field(proof: crate::dashboard::Proof) -> impl IntoView + us
     }
 }
 
-/// A time in UTC as rendered; the browser shows it in the viewer's own
-/// time zone (`data-local`), with the exact time on hover.
-#[cfg(feature = "ssr")]
-fn local_time(ms: i64) -> impl IntoView + use<> {
+/// A time as the viewer reads it: UTC as rendered on the server, then (once
+/// `local` is on, in the browser) in the viewer's own time zone, with the
+/// exact time on hover.
+pub(crate) fn local_time(ms: i64, local: Signal<bool>) -> impl IntoView + use<> {
     let exact = time::iso(ms);
-    view! { <time datetime=exact.clone() title=exact data-local=ms>{time::utc_minutes(ms)}</time> }
+    let title = move || {
+        if local.get() {
+            viewer_time(ms, "full", "long")
+        } else {
+            time::iso(ms)
+        }
+    };
+    view! {
+        <time datetime=exact title=title>
+            {move || if local.get() { viewer_time(ms, "medium", "short") } else { time::utc_minutes(ms) }}
+        </time>
+    }
+}
+
+/// The time in the viewer's locale and time zone, e.g. "27 Nov 2026, 14:03".
+#[cfg(feature = "hydrate")]
+fn viewer_time(ms: i64, date_style: &str, time_style: &str) -> String {
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &date_style.into());
+    let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &time_style.into());
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_locale_string("default", &opts)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// Without a browser the viewer's zone is unknown: UTC.
+#[cfg(not(feature = "hydrate"))]
+fn viewer_time(ms: i64, _date_style: &str, _time_style: &str) -> String {
+    time::utc_minutes(ms)
 }
 
 /// The marks the store gave a session, each with its `data-field`.
-#[cfg(feature = "ssr")]
-fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
-    let any = m.new_device || m.new_location || m.location_changed || m.recovery_code;
-    any.then(|| {
+pub(crate) fn marks(m: Marks) -> impl IntoView + use<> {
+    m.any().then(|| {
         view! {
             <ul class="marks">
                 {m.new_device.then(|| view! { <li class="mark" data-field="new-device">"New device"</li> })}
@@ -77,11 +102,7 @@ fn marks(m: crate::dashboard::Marks) -> impl IntoView + use<> {
 
 /// A location: the country's flag (decorative: the name follows) or a
 /// neutral icon, then the name.
-#[cfg(feature = "ssr")]
-pub(crate) fn location(l: crate::display::Located) -> impl IntoView + use<> {
-    // `Either`, not `into_any`: an any-view copies each attribute value
-    // into an `Arc<str>`, and this is on every card and history row.
-    use leptos::either::Either;
+pub(crate) fn location(l: Located) -> impl IntoView + use<> {
     let icon = match l.flag {
         Some(code) => Either::Left(view! {
             <img class="flag" src=format!("/flags/{code}.svg") alt="" aria-hidden="true" width="20" height="15" decoding="async"/>

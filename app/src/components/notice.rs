@@ -1,13 +1,17 @@
 //! "Was this you?": one notice per marked sign-in not answered yet, with
-//! its two answers as plain forms (the islands run them in place).
+//! its two answers as forms (plain posts without script, actions with it).
+use super::board::{Board, refusal};
 use super::{local_time, marks, reauth_field};
-use crate::contract::BoardAction;
-use crate::dashboard::{Notice, Proof};
+#[cfg(feature = "hydrate")]
+use crate::contract::{Page, query};
+use crate::dashboard::Notice;
+use crate::messages;
 use crate::server_fns::review::{ConfirmSignIn, DenySignIn};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
-fn notice(n: Notice, reauth: Proof) -> impl IntoView + use<> {
+#[component]
+fn NoticeCard(board: Board, initial: Notice) -> impl IntoView {
     let Notice {
         id,
         title,
@@ -19,10 +23,29 @@ fn notice(n: Notice, reauth: Proof) -> impl IntoView + use<> {
         created_ms,
         marks: m,
         codes_left,
-    } = n;
+    } = initial;
+    let confirm = ServerAction::<ConfirmSignIn>::new();
+    board.on_outcome(confirm, |()| messages::CONFIRMED_SIGN_IN.to_owned());
+    let deny = ServerAction::<DenySignIn>::new();
+    board.on_outcome(deny, |()| messages::DENIED_SIGN_IN.to_owned());
+    // "No": signed out; changing the password is the next step.
+    Effect::watch(
+        move || deny.version().get(),
+        move |_, _, _| {
+            if let Some(Ok(())) = deny.value().get_untracked() {
+                #[cfg(feature = "hydrate")]
+                crate::browser::go(&format!(
+                    "{}?{}=1",
+                    Page::ChangePassword.path(),
+                    query::DENIED
+                ));
+            }
+        },
+        false,
+    );
     let heading = format!("notice-{id}");
-    let labelled_by = heading.clone();
-    let (notice_id, confirm_id) = (id.clone(), id.clone());
+    let (notice_id, labelled_by, confirm_id) = (id.clone(), heading.clone(), id.clone());
+    let (confirming, denying) = (confirm.pending(), deny.pending());
     view! {
         <article class="notice" data-notice=notice_id aria-labelledby=labelled_by>
             <h2 id=heading>"Was this you?"</h2>
@@ -30,7 +53,7 @@ fn notice(n: Notice, reauth: Proof) -> impl IntoView + use<> {
             {marks(m)}
             {codes_left.map(|n| view! {
                 <p data-field="codes-left">
-                    {format!("It signed in with a recovery code: {} left.", crate::messages::plural(n, "code", "codes"))}
+                    {format!("It signed in with a recovery code: {} left.", messages::plural(n, "code", "codes"))}
                 </p>
             })}
             <dl>
@@ -39,27 +62,35 @@ fn notice(n: Notice, reauth: Proof) -> impl IntoView + use<> {
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
                 <div><dt>"Location"</dt><dd data-field="location">{super::location(location)}</dd></div>
                 <div><dt>"IP address"</dt><dd data-field="ip">{ip}</dd></div>
-                <div><dt>"Time"</dt><dd data-field="login-time">{local_time(created_ms)}</dd></div>
+                <div><dt>"Time"</dt><dd data-field="login-time">{local_time(created_ms, board.local.into())}</dd></div>
             </dl>
             <div class="notice-actions">
-                <form action=ConfirmSignIn::PATH method="post" data-action=BoardAction::ItWasMe.as_str()>
+                <ActionForm action=confirm>
                     <input type="hidden" name="id" value=confirm_id/>
-                    <button type="submit" class="btn btn-primary">"Yes, it was me"</button>
-                </form>
-                <form action=DenySignIn::PATH method="post" data-action=BoardAction::NotMe.as_str()>
+                    <button type="submit" class="btn btn-primary" disabled=confirming aria-busy=move || confirming.get().to_string()>"Yes, it was me"</button>
+                </ActionForm>
+                <ActionForm action=deny>
                     <input type="hidden" name="id" value=id/>
-                    {reauth_field(reauth)}
-                    <button type="submit" class="btn btn-danger">"No — sign it out"</button>
-                </form>
+                    {move || reauth_field(board.proof.get())}
+                    <button type="submit" class="btn btn-danger" disabled=denying aria-busy=move || denying.get().to_string()>"No — sign it out"</button>
+                </ActionForm>
             </div>
+            {refusal(confirm)}
+            {refusal(deny)}
         </article>
     }
 }
 
 /// The notices, newest first; nothing when there are none.
-pub fn notices(list: Vec<Notice>, reauth: Proof) -> impl IntoView + use<> {
-    (!list.is_empty()).then(|| {
-        let items = list.into_iter().map(|n| notice(n, reauth)).collect_view();
-        view! { <section class="notices" aria-label="New sign-ins">{items}</section> }
-    })
+#[component]
+pub fn Notices(board: Board) -> impl IntoView {
+    let list = move || board.data.with(|d| d.notices.clone());
+    let any = move || board.data.with(|d| !d.notices.is_empty());
+    view! {
+        <section class="notices" aria-label="New sign-ins" class:empty=move || !any()>
+            <For each=list key=|n| n.id.clone() let:notice>
+                <NoticeCard board initial=notice/>
+            </For>
+        </section>
+    }
 }

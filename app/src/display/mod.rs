@@ -4,11 +4,27 @@ pub mod time;
 
 #[cfg(feature = "ssr")]
 mod countries;
+
+/// A location as a page shows it: the flag of its country (an SVG served
+/// by Sessionboard, see `public/flags`) and its name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Located {
+    /// Lower-case ISO code of a country with a flag.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    /// "United Kingdom", "Local network" or "Unknown".
+    #[serde(rename = "n")]
+    pub name: String,
+    /// A private address (the neutral icon differs).
+    #[serde(rename = "l", default)]
+    pub local: bool,
+}
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use super::Located;
     use super::countries::COUNTRIES;
     use sessions::{AuthMethod, DeviceType, EndReason, Location};
 
@@ -51,18 +67,6 @@ mod ssr {
         code.bytes()
             .filter_map(|b| char::from_u32(0x1F1E6 + u32::from(b.to_ascii_uppercase() - b'A')))
             .collect()
-    }
-
-    /// A location as a page shows it: the flag of its country (an SVG
-    /// served by Sessionboard, see `public/flags`) and its name.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct Located {
-        /// Lower-case ISO code of a country with a flag.
-        pub flag: Option<String>,
-        /// "United Kingdom", "Local network" or "Unknown".
-        pub name: String,
-        /// A private address (the neutral icon differs).
-        pub local: bool,
     }
 
     /// The location for a page.

@@ -1,6 +1,7 @@
-//! The islands: the only parts of a page that hydrate. Each wraps
-//! server-rendered forms, which work without script, and takes their
-//! submits over when the WebAssembly runs.
+//! The islands: the only parts of a page that hydrate. The account forms
+//! wrap server-rendered forms and take their submits over; the board and
+//! the notices are rendered from their data, on the server and in the
+//! browser alike. Every form works without script.
 mod board;
 mod form;
 mod notices;

@@ -1,28 +1,19 @@
-use crate::components::Alerts;
+use crate::components::notice::Notices;
+use crate::components::{Alerts, Board};
+use crate::dashboard::{BoardQuery, Dashboard};
 use leptos::prelude::*;
 
 /// "Was this you?" on pages other than the sessions page (whose board
-/// carries its own): the notices appear and go live, and their answers
-/// run in place.
+/// carries its own): the notices, live, their answers run in place.
 #[island]
-pub fn NoticeIsland(children: Children) -> impl IntoView {
-    let (info, error) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
-    let area = NodeRef::<leptos::html::Div>::new();
+pub fn NoticeIsland(notices: Dashboard) -> impl IntoView {
+    let board = Board::new(notices, BoardQuery::default(), None, None);
     #[cfg(feature = "hydrate")]
-    let live = {
-        crate::browser::mark_hydrated();
-        let live = crate::browser::notices::Notices::new(area, info, error);
-        Effect::new(move |_| live.start());
-        live
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        live.submit(ev);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
+    crate::browser::live::run(board, crate::browser::live::Scope::Notices);
     view! {
-        <Alerts error info/>
-        <div class="notice-area" node_ref=area on:submit=on_submit>{children()}</div>
+        <Alerts error=board.error info=board.info/>
+        <div class="notice-area" node_ref=board.root>
+            <Notices board/>
+        </div>
     }
 }

@@ -1,7 +1,6 @@
 //! Change password.
 use super::{query, url_error};
 use crate::components::Field;
-use crate::components::notice::notices;
 use crate::contract::{AccountForm, Page, query as keys};
 use crate::islands::{FormIsland, NoticeIsland};
 use crate::messages;
@@ -77,10 +76,10 @@ pub fn PendingSignIns() -> impl IntoView {
                 return None;
             };
             // A failed read leaves the page usable; the next change retries.
-            let (list, reauth) = crate::dashboard::notices(&store, &current)
+            let notices = crate::dashboard::notices(&store, &current)
                 .await
                 .unwrap_or_default();
-            Some(view! { <NoticeIsland>{notices(list, reauth)}</NoticeIsland> })
+            Some(view! { <NoticeIsland notices/> })
         })
     };
     view! { <Suspense fallback=|| ()>{load}</Suspense> }

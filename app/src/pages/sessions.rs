@@ -1,11 +1,10 @@
 //! The sessions page: the live board inside its island, and the advice.
 use super::{query, url_error};
-use crate::components::board::board_html;
 use crate::contract::{Page, query as keys};
+use crate::dashboard::BoardQuery;
 use crate::islands::SessionsBoard;
 use crate::messages;
 use leptos::prelude::*;
-use leptos::tachys::html::InertElement;
 use leptos_router::components::Redirect;
 
 /// The advice for a session nobody recognises, pointing at the second
@@ -58,16 +57,16 @@ pub fn Sessions() -> impl IntoView {
                 return view! { <Redirect path=Page::Login.path()/> }.into_any();
             };
             match crate::dashboard::load(&store, &current, before.clone(), after.clone()).await {
-                Ok(d) => {
-                    // An island's children become an owned view, which copies
-                    // every attribute value of the board into an `Arc<str>`
-                    // before rendering it; rendered once to HTML they are
-                    // moved whole (the same HTML a live refresh sends).
-                    let two_factor_on = d.two_factor_on;
-                    let html = InertElement::new(board_html(d, confirm));
+                Ok(dashboard) => {
+                    let two_factor_on = dashboard.two_factor_on;
+                    let query = BoardQuery {
+                        before,
+                        after,
+                        confirm,
+                    };
                     view! {
                         {callout(two_factor_on)}
-                        <SessionsBoard before after confirm info error>{html}</SessionsBoard>
+                        <SessionsBoard dashboard query info error/>
                     }
                     .into_any()
                 }

@@ -8,6 +8,6 @@ pub mod board;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
 pub mod email;
-pub mod refresh;
+pub mod live;
 pub mod review;
 pub mod two_factor;

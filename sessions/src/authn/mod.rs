@@ -123,6 +123,21 @@ impl SessionStore {
         }))
     }
 
+    /// Why the session of `digest` ended, if it did (`None`: unknown, or
+    /// still active). A page whose stream reconnects after its session
+    /// ended learns why from this, rather than guessing.
+    pub async fn end_reason(&self, digest: TokenDigest) -> Result<Option<EndReason>> {
+        let found: Option<Option<EndReason>> = session::Entity::find()
+            .select_only()
+            .column(session::Column::EndReason)
+            .filter(session::Column::TokenHash.eq(digest))
+            .filter(session::Column::EndedAt.is_not_null())
+            .into_tuple()
+            .one(&self.inner.db)
+            .await?;
+        Ok(found.flatten())
+    }
+
     /// The username of account `user_id` (`None`: no such account).
     async fn username(&self, user_id: i64) -> Result<Option<String>> {
         if let Some(name) = self.inner.usernames.get(user_id) {
