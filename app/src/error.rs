@@ -4,7 +4,6 @@
 //! here from the kind, never taken from the wire, so a crafted URL cannot
 //! put text on our pages.
 use crate::messages as m;
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -194,7 +193,7 @@ impl From<ErrorKind> for AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::TextJson;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

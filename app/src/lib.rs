@@ -10,6 +10,7 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
+pub mod codec;
 mod components;
 pub mod contract;
 pub mod dashboard;

@@ -157,6 +157,8 @@ impl SessionStore {
             .tell_owner(&txn, &owner, SecurityChange::PasswordChanged)
             .await?;
         txn.commit().await?;
+        // The proof was renewed: shared reads of the sessions page are old.
+        self.inner.events.touch(current.user_id);
         self.mail_queued_now(mailed);
         tracing::info!(
             target: "audit",

@@ -41,6 +41,8 @@ impl SessionStore {
         if marked.rows_affected == 0 {
             return Err(StoreError::SessionNotFound);
         }
+        // Shared reads of the sessions page hold the old proof.
+        self.inner.events.touch(current.user_id);
         tracing::info!(target: "audit", user = %current.username, session = %current.public_id, %ip, "re-authenticated");
         Ok(())
     }

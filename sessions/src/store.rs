@@ -28,6 +28,8 @@ pub(crate) struct Inner {
     pub geo: Arc<GeoIp>,
     pub agents: &'static UserAgents,
     pub events: EventHub,
+    /// Account pages shared by an account's open boards.
+    pub pages: crate::sessions_page::page::PageCache,
     pub activity: ActivityBuffer,
     /// Held shared by whoever reads a row and adds pending activity to it,
     /// exclusively by the flush while a batch is out of memory and not yet
@@ -91,6 +93,7 @@ impl SessionStore {
                 geo: geo.into(),
                 agents: UserAgents::global(),
                 events: EventHub::default(),
+                pages: crate::sessions_page::page::page_cache(),
                 activity: ActivityBuffer::default(),
                 flush_lock: tokio::sync::RwLock::new(()),
                 auth_cache,

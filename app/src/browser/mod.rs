@@ -46,13 +46,13 @@ pub fn focus_message(root: NodeRef<html::Div>) {
 }
 
 /// The form behind a submit event and its data.
-fn submitted(ev: &SubmitEvent) -> Option<(HtmlFormElement, FormData)> {
+pub(crate) fn submitted(ev: &SubmitEvent) -> Option<(HtmlFormElement, FormData)> {
     let form = ev.target()?.dyn_into::<HtmlFormElement>().ok()?;
     let data = FormData::new_with_form(&form).ok()?;
     Some((form, data))
 }
 
-fn value(data: &FormData, name: &str) -> Option<String> {
+pub(crate) fn value(data: &FormData, name: &str) -> Option<String> {
     data.get(name).as_string()
 }
 

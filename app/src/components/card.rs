@@ -2,14 +2,14 @@
 //! (name, marks, address, place, last activity, pages visited, the places
 //! it was used from, whether Terminate asks for a proof) is read from the
 //! board's data by id; the rest was fixed at sign-in.
-use super::board::{Board, refusal};
-use super::{local_time, marks, reauth_field};
+use super::PostForm;
+use super::state::{Board, refusal};
+use super::{live_marks, local_time, proof_field, submit_button};
 use crate::dashboard::{PlaceLine, SessionCard};
 use crate::display::time;
 use crate::messages::{self, plural};
 use crate::server_fns::board::TerminateSession;
 use crate::server_fns::review::RenameSession;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 fn device_icon(device_type: &str) -> impl IntoView + use<> {
@@ -90,11 +90,11 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
     let terminate_form = (!current).then(|| {
         let id = id.clone();
         view! {
-            <ActionForm action=terminate>
+            <PostForm action=terminate>
                 <input type="hidden" name="id" value=id/>
-                {move || reauth_field(board.proof.get())}
-                <button type="submit" class="btn btn-danger" disabled=busy aria-busy=move || busy.get().to_string()>"Terminate"</button>
-            </ActionForm>
+                {proof_field(board.proof)}
+                {submit_button("btn btn-danger", "Terminate".into(), busy)}
+            </PostForm>
             {refusal(terminate)}
         }
     });
@@ -114,7 +114,7 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
                 {current.then(|| view! { <span class="badge">"This device"</span> })}
             </header>
             {device_line}
-            {move || marks(card.with(|c| c.as_ref().map(|c| c.marks).unwrap_or_default()))}
+            {live_marks(Memo::new(move |_| card.with(|c| c.as_ref().map(|c| c.marks).unwrap_or_default())))}
             <dl>
                 <div><dt>"Device type"</dt><dd data-field="device-type">{device_type}</dd></div>
                 <div><dt>"Platform"</dt><dd data-field="platform">{platform}</dd></div>
@@ -137,12 +137,12 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
             <div class="card-actions">
                 <details class="rename">
                     <summary>"Rename"</summary>
-                    <ActionForm action=rename>
+                    <PostForm action=rename>
                         <input type="hidden" name="id" value=rename_id/>
                         <label for=field.clone()>"Name"</label>
                         <input id=field type="text" name="name" maxlength="60" value=name placeholder=default_name autocomplete="off"/>
-                        <button type="submit" class="btn" disabled=renaming aria-busy=move || renaming.get().to_string()>"Save name"</button>
-                    </ActionForm>
+                        {submit_button("btn", "Save name".into(), renaming)}
+                    </PostForm>
                     {refusal(rename)}
                 </details>
                 {terminate_form}

@@ -1,8 +1,8 @@
 //! One row of the history table: what can change while the page is open
 //! (the status when it ends, a name, an answer, the marks) is read from
 //! the board's data by id; a running duration ticks with the board's clock.
-use super::board::Board;
-use super::{local_time, marks};
+use super::state::Board;
+use super::{live_marks, local_time};
 use crate::dashboard::HistoryRow;
 use crate::display::time;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub fn HistoryLine(board: Board, initial: HistoryRow) -> impl IntoView {
                     {name}
                     {device_and_browser}
                     <span class="history-auth" data-field="auth-method">{format!(" · {auth_method}")}</span>
-                    {move || marks(row.with(|r| r.as_ref().map(|r| r.marks).unwrap_or_default()))}
+                    {live_marks(Memo::new(move |_| row.with(|r| r.as_ref().map(|r| r.marks).unwrap_or_default())))}
                 </div>
             </td>
             <td data-label="Location">{super::location(location)}</td>

@@ -13,15 +13,19 @@ mod history;
 #[cfg(feature = "ssr")]
 mod nav;
 pub mod notice;
+mod post_form;
+mod state;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 
 pub use alerts::Alerts;
-pub use board::{Board, BoardView};
+pub use board::BoardView;
 #[cfg(feature = "ssr")]
 pub use field::Field;
 #[cfg(feature = "ssr")]
 pub use nav::NavBar;
+pub(crate) use post_form::PostForm;
+pub use state::Board;
 
 use crate::dashboard::{Marks, Proof};
 use crate::display::{Located, time};
@@ -47,6 +51,29 @@ pub(crate) fn reauth_field(proof: Proof) -> impl IntoView + use<> {
             </label>
         })),
     }
+}
+
+/// The re-authentication field of a destructive form, as the board's
+/// proof asks (one function, so that every form shares its code in the
+/// wasm).
+pub(crate) fn proof_field(proof: Memo<Proof>) -> impl IntoView + use<> {
+    move || reauth_field(proof.get())
+}
+
+/// A form's submit button, disabled and saying so while its action runs.
+pub(crate) fn submit_button(
+    class: &'static str,
+    label: String,
+    pending: Memo<bool>,
+) -> impl IntoView + use<> {
+    view! {
+        <button type="submit" class=class disabled=pending aria-busy=move || if pending.get() { "true" } else { "false" }>{label}</button>
+    }
+}
+
+/// The marks of a session while the page is open.
+pub(crate) fn live_marks(m: Memo<Marks>) -> impl IntoView + use<> {
+    move || marks(m.get())
 }
 
 /// A time as the viewer reads it: UTC as rendered on the server, then (once

@@ -1,13 +1,13 @@
 //! "Was this you?": one notice per marked sign-in not answered yet, with
 //! its two answers as forms (plain posts without script, actions with it).
-use super::board::{Board, refusal};
-use super::{local_time, marks, reauth_field};
+use super::PostForm;
+use super::state::{Board, refusal};
+use super::{local_time, marks, proof_field, submit_button};
 #[cfg(feature = "hydrate")]
 use crate::contract::{Page, query};
 use crate::dashboard::Notice;
 use crate::messages;
 use crate::server_fns::review::{ConfirmSignIn, DenySignIn};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[component]
@@ -65,15 +65,15 @@ fn NoticeCard(board: Board, initial: Notice) -> impl IntoView {
                 <div><dt>"Time"</dt><dd data-field="login-time">{local_time(created_ms, board.local.into())}</dd></div>
             </dl>
             <div class="notice-actions">
-                <ActionForm action=confirm>
+                <PostForm action=confirm>
                     <input type="hidden" name="id" value=confirm_id/>
-                    <button type="submit" class="btn btn-primary" disabled=confirming aria-busy=move || confirming.get().to_string()>"Yes, it was me"</button>
-                </ActionForm>
-                <ActionForm action=deny>
+                    {submit_button("btn btn-primary", "Yes, it was me".into(), confirming)}
+                </PostForm>
+                <PostForm action=deny>
                     <input type="hidden" name="id" value=id/>
-                    {move || reauth_field(board.proof.get())}
-                    <button type="submit" class="btn btn-danger" disabled=denying aria-busy=move || denying.get().to_string()>"No — sign it out"</button>
-                </ActionForm>
+                    {proof_field(board.proof)}
+                    {submit_button("btn btn-danger", "No — sign it out".into(), denying)}
+                </PostForm>
             </div>
             {refusal(confirm)}
             {refusal(deny)}

@@ -1,6 +1,7 @@
 //! The board rendered from data, without a browser: what the page sends
 //! before any script runs (and what the island hydrates).
-use super::board::{Board, BoardView};
+use super::board::BoardView;
+use super::state::Board;
 use crate::dashboard::*;
 use leptos::prelude::*;
 

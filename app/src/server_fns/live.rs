@@ -1,12 +1,13 @@
 //! What the live board and notices refetch when something changed: their
 //! data, never markup (the islands render it).
+use crate::codec::TextJson;
 use crate::dashboard::Dashboard;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Post};
 
 /// The sessions board's data; `before`/`after` page the history.
-#[server(endpoint = "board", input = GetUrl)]
+#[server(endpoint = "board", input = GetUrl, output = Post<TextJson>)]
 pub async fn board_data(
     before: Option<String>,
     after: Option<String>,
@@ -21,7 +22,7 @@ pub async fn board_data(
 
 /// The "Was this you?" notices of the signed-in account (a board with only
 /// its notices), for pages other than the sessions page.
-#[server(endpoint = "notices", input = GetUrl)]
+#[server(endpoint = "notices", input = GetUrl, output = Post<TextJson>)]
 pub async fn notices_data() -> Result<Dashboard, AppError> {
     use super::context::*;
     let store = store()?;

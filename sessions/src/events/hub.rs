@@ -5,6 +5,7 @@
 use super::SessionEvent;
 use crate::config::StreamLimits;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
 
@@ -15,6 +16,15 @@ struct Account {
     tx: broadcast::Sender<SessionEvent>,
     streams: usize,
     by_session: HashMap<String, usize>,
+    /// Changes since, from one counter for every account: a number is
+    /// never reused, even by an account whose streams closed and reopened.
+    generation: u64,
+}
+
+static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed) + 1
 }
 
 #[derive(Default)]
@@ -34,16 +44,32 @@ pub(crate) struct EventHub(Arc<Accounts>);
 impl EventHub {
     /// Delivers `event` to the streams of its user (none: dropped).
     pub fn deliver(&self, event: SessionEvent) {
-        if let Some(account) = self.0.lock().get(&event.user_id()) {
+        if let Some(account) = self.0.lock().get_mut(&event.user_id()) {
+            account.generation = next_generation();
             let _ = account.tx.send(event);
         }
     }
 
     /// Tells every stream to reload: events may have been missed.
     pub fn resync_all(&self) {
-        for (user_id, account) in self.0.lock().iter() {
+        for (user_id, account) in self.0.lock().iter_mut() {
+            account.generation = next_generation();
             let _ = account.tx.send(SessionEvent::Resync { user_id: *user_id });
         }
+    }
+
+    /// A change to `user_id`'s data that its streams need not hear of (a
+    /// session's own proof): reads shared until now are not reused.
+    pub fn touch(&self, user_id: i64) {
+        if let Some(account) = self.0.lock().get_mut(&user_id) {
+            account.generation = next_generation();
+        }
+    }
+
+    /// Which change `user_id`'s streams last heard of; `None` without
+    /// streams. Data read after a change may be shared until the next.
+    pub fn generation(&self, user_id: i64) -> Option<u64> {
+        self.0.lock().get(&user_id).map(|a| a.generation)
     }
 
     /// A stream of `user_id`'s events for `session_id`, within `limits`.
@@ -58,6 +84,7 @@ impl EventHub {
             tx: broadcast::channel(CAPACITY).0,
             streams: 0,
             by_session: HashMap::new(),
+            generation: next_generation(),
         });
         let of_session = account.by_session.get(session_id).copied().unwrap_or(0);
         if account.streams >= limits.per_user || of_session >= limits.per_session {

@@ -245,7 +245,104 @@ async fn the_sessions_page_agrees_with_the_separate_reads(b: Backend) {
     t.teardown().await;
 }
 
+/// What the sessions page shows of `id`'s name.
+fn name_in(page: &sessions::SessionsPage, id: &str) -> Option<String> {
+    page.active
+        .iter()
+        .find(|s| s.id == id)
+        .and_then(|s| s.name.clone())
+}
+
+async fn rename_behind_the_stores_back(t: &TestDb, id: &str, name: &str) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    session::Entity::update_many()
+        .col_expr(session::Column::Name, Expr::value(name))
+        .filter(session::Column::PublicId.eq(id))
+        .exec(&t.db)
+        .await
+        .unwrap();
+}
+
+async fn open_boards_share_a_read_until_the_next_change(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let (_, viewer) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let (_, other) = login(&t.store, alice, SAFARI_IPHONE, "81.2.69.142").await;
+    let q = HistoryQuery::default();
+    // No open board: every read is the database's.
+    rename_behind_the_stores_back(&t, &other.public_id, "First").await;
+    let page = t.store.sessions_page(&viewer, &q).await.unwrap();
+    assert_eq!(name_in(&page, &other.public_id).as_deref(), Some("First"));
+    rename_behind_the_stores_back(&t, &other.public_id, "Second").await;
+    let page = t.store.sessions_page(&viewer, &q).await.unwrap();
+    assert_eq!(name_in(&page, &other.public_id).as_deref(), Some("Second"));
+
+    // An open board: its account's reads are shared until the next change
+    // its streams hear of (a change without one stays unseen meanwhile).
+    let board = t.store.subscribe(&viewer).unwrap();
+    let shared = t.store.sessions_page(&viewer, &q).await.unwrap();
+    rename_behind_the_stores_back(&t, &other.public_id, "Third").await;
+    let again = t.store.sessions_page(&other, &q).await.unwrap();
+    assert_eq!(name_in(&again, &other.public_id).as_deref(), Some("Second"));
+    assert_eq!(again.active, shared.active);
+    // The viewer's part is each viewer's own, and a renewed proof is seen
+    // at once (the store's clock stands still: the same second's reads).
+    t.clock.advance(ChronoDuration::minutes(11));
+    let lapsed = t.store.sessions_page(&other, &q).await.unwrap();
+    assert!(lapsed.reauth_needed);
+    t.store
+        .reauthenticate(&other, PASSWORD, ip(HOME))
+        .await
+        .unwrap();
+    let (mine, theirs) = (
+        t.store.sessions_page(&viewer, &q).await.unwrap(),
+        t.store.sessions_page(&other, &q).await.unwrap(),
+    );
+    assert!(mine.reauth_needed && !theirs.reauth_needed);
+    assert!(theirs.proof_until > mine.proof_until);
+
+    // A new sign-in is a change: the next read shows it, and everything
+    // else that changed meanwhile.
+    let (_, third) = login(&t.store, alice, SAFARI_IPHONE, "81.2.69.142").await;
+    let fresh = t.store.sessions_page(&viewer, &q).await.unwrap();
+    assert!(fresh.active.iter().any(|s| s.id == third.public_id));
+    assert_eq!(name_in(&fresh, &other.public_id).as_deref(), Some("Third"));
+    drop(board);
+    t.teardown().await;
+}
+
+async fn concurrent_reads_of_open_boards_agree(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let mut viewers = Vec::new();
+    for _ in 0..20 {
+        viewers.push(login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await.1);
+    }
+    let boards: Vec<_> = viewers
+        .iter()
+        .map(|v| t.store.subscribe(v).unwrap())
+        .collect();
+    // A change, then every board refetches at once (as after `changed`).
+    let (_, newest) = login(&t.store, alice, SAFARI_IPHONE, "81.2.69.142").await;
+    let q = HistoryQuery::default();
+    let mut reads = tokio::task::JoinSet::new();
+    for v in viewers.clone() {
+        let (store, q) = (t.store.clone(), q.clone());
+        reads.spawn(async move { store.sessions_page(&v, &q).await });
+    }
+    while let Some(page) = reads.join_next().await {
+        let page = page.unwrap().unwrap();
+        assert_eq!(page.active.len(), 21);
+        assert!(page.active.iter().any(|s| s.id == newest.public_id));
+    }
+    drop(boards);
+    t.teardown().await;
+}
+
 on_both_backends!(
+    open_boards_share_a_read_until_the_next_change,
+    concurrent_reads_of_open_boards_agree,
     lists_and_pages_200_sessions,
     history_between_two_cursors,
     the_sessions_page_agrees_with_the_separate_reads,

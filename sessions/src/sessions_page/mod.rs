@@ -5,64 +5,22 @@
 //! thread (two channel hops and as many context switches), which profiling
 //! showed to cost more than the page's rendering; one `UNION ALL` instead
 //! of three reads is most of what makes the page faster.
+pub(crate) mod page;
+
+pub use page::SessionsPage;
+
 use crate::Result;
 use crate::config::ms;
 use crate::entity::session;
 use crate::geo::Location;
-use crate::history::{HistoryPage, HistoryQuery};
-use crate::model::{CurrentSession, Place, SessionView};
+use crate::history::HistoryQuery;
+use crate::model::{CurrentSession, Place};
 use crate::sql::Params;
 use crate::store::SessionStore;
+use page::PageKey;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
-
-/// What the sessions page shows.
-#[derive(Debug, Clone)]
-pub struct SessionsPage {
-    /// Active sessions, most recently active first, activity not yet
-    /// written included.
-    pub active: Vec<SessionView>,
-    /// One page of history.
-    pub history: HistoryPage,
-    /// Terminating needs the password again: the viewer's session has not
-    /// proved it within the re-authentication window.
-    pub reauth_needed: bool,
-    /// Until when (epoch milliseconds) the viewer's last proof holds: a
-    /// live page knows the moment it must ask again.
-    pub proof_until: i64,
-    /// The trail of each active session used from more than one place, by
-    /// public id, most recently used first.
-    pub places: HashMap<String, Vec<Place>>,
-    /// The account has a second factor (the callout says so).
-    pub two_factor_on: bool,
-    /// Failed sign-ins of the last [`crate::SHOWN_DAYS`] days, latest first.
-    pub failed_sign_ins: Vec<crate::FailedSignIn>,
-}
-
-impl SessionsPage {
-    /// Active sessions waiting for "Was this you?" that the viewer may
-    /// answer, newest first: none when the viewer's own session waits.
-    pub fn pending_sign_ins(&self, current: &CurrentSession) -> Vec<&SessionView> {
-        let own_waits = self
-            .active
-            .iter()
-            .any(|s| s.id == current.public_id && s.needs_review());
-        if own_waits {
-            return Vec::new();
-        }
-        let mut pending: Vec<&SessionView> = self
-            .active
-            .iter()
-            .filter(|s| s.id != current.public_id && s.needs_review())
-            .collect();
-        pending.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        pending
-    }
-}
+use std::sync::Arc;
 
 #[derive(FromQueryResult)]
 struct PlaceRow {
@@ -75,17 +33,60 @@ struct PlaceRow {
 
 impl SessionStore {
     /// Everything the sessions page of `current` shows, history paged by
-    /// `query`.
+    /// `query`. While the account has open boards, their refetches after a
+    /// change share one read of the account's part: it is cached per
+    /// change the account's streams heard of and per second of the
+    /// store's clock (what changes without an event, expiry, shows within
+    /// that).
     pub async fn sessions_page(
         &self,
         current: &CurrentSession,
         query: &HistoryQuery,
     ) -> Result<SessionsPage> {
+        let user_id = current.user_id;
+        let page = match self.inner.events.generation(user_id) {
+            None => self.account_page(user_id, query).await?,
+            Some(generation) => {
+                let key = PageKey {
+                    user_id,
+                    before: query.before.clone(),
+                    after: query.after.clone(),
+                    limit: query.limit,
+                    generation,
+                    second: self.now_ms().div_euclid(1000),
+                };
+                let read = async { self.account_page(user_id, query).await.map(Arc::new) };
+                match self.inner.pages.try_get_with(key, read).await {
+                    Ok(page) => SessionsPage::clone(&page),
+                    // The error is shared by whoever waited: read again
+                    // for one of our own.
+                    Err(_) => self.account_page(user_id, query).await?,
+                }
+            }
+        };
+        Ok(self.for_viewer(page, current))
+    }
+
+    /// The viewer's part: until when its own proof holds (a proof renewed
+    /// is a change, [`SessionStore::reauthenticate`]).
+    fn for_viewer(&self, mut page: SessionsPage, current: &CurrentSession) -> SessionsPage {
+        // Not listed (it expired this instant): ask, to be safe.
+        let own = page.active.iter().find(|s| s.id == current.public_id);
+        let proved_at = own
+            .and_then(|s| s.authenticated_at)
+            .map_or(i64::MIN, crate::clock::to_ms);
+        page.proof_until = proved_at.saturating_add(ms(self.inner.config.reauth_window));
+        page.reauth_needed = self.now_ms() > page.proof_until;
+        page
+    }
+
+    /// The account's part of the page, the same for every viewer.
+    async fn account_page(&self, user_id: i64, query: &HistoryQuery) -> Result<SessionsPage> {
         let backend = self.inner.db.get_database_backend();
         let mut p = Params::new(backend);
         let now = self.now_ms();
         let c = &self.inner.config;
-        let user = p.push(current.user_id);
+        let user = p.push(user_id);
         let (idle, age) = (
             p.push(now - ms(c.idle_timeout)),
             p.push(now - ms(c.max_age)),
@@ -140,28 +141,22 @@ impl SessionStore {
             }
             (self.active_views(active), query.page(history))
         };
-        // Not listed (it expired this instant): ask, to be safe.
-        let own = active.iter().find(|s| s.id == current.public_id);
-        let proved_at = own
-            .and_then(|s| s.authenticated_at)
-            .map_or(i64::MIN, crate::clock::to_ms);
-        let reauth_needed = now.saturating_sub(proved_at) > ms(c.reauth_window);
-        let proof_until = proved_at.saturating_add(ms(c.reauth_window));
         let places = if active.iter().any(|s| s.place_count > 1) {
-            self.trails(current.user_id).await?
+            self.trails(user_id).await?
         } else {
             HashMap::new()
         };
         let recent = crate::SHOWN_DAYS * 86_400_000;
         let failed_sign_ins = match failed_at {
-            Some(at) if at > now - recent => self.failed_sign_ins(current.user_id).await?,
+            Some(at) if at > now - recent => self.failed_sign_ins(user_id).await?,
             _ => Vec::new(),
         };
         Ok(SessionsPage {
             active,
             history,
-            reauth_needed,
-            proof_until,
+            // The viewer's, filled in by `for_viewer`.
+            reauth_needed: true,
+            proof_until: i64::MIN,
             places,
             two_factor_on,
             failed_sign_ins,
