@@ -124,6 +124,12 @@ impl SessionStore {
             };
             if written.is_err() {
                 self.inner.activity.restore(batch);
+                return written.map(|_| 0);
+            }
+            // Shared reads of these accounts held the rows before this
+            // batch: not reused once it left memory.
+            for pending in batch.values() {
+                self.inner.events.touch(pending.user_id);
             }
             written?
         };

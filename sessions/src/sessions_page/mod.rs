@@ -17,7 +17,7 @@ use crate::history::HistoryQuery;
 use crate::model::{CurrentSession, Place};
 use crate::sql::Params;
 use crate::store::SessionStore;
-use page::PageKey;
+use page::{AccountPage, PageKey};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,8 +44,11 @@ impl SessionStore {
         query: &HistoryQuery,
     ) -> Result<SessionsPage> {
         let user_id = current.user_id;
-        let page = match self.inner.events.generation(user_id) {
-            None => self.account_page(user_id, query).await?,
+        // Pending activity is added to rows read under this guard, so a
+        // flush (which renews the account's reads) never falls between.
+        let _consistent = self.inner.flush_lock.read().await;
+        let account = match self.inner.events.generation(user_id) {
+            None => Arc::new(self.account_page(user_id, query).await?),
             Some(generation) => {
                 let key = PageKey {
                     user_id,
@@ -57,13 +60,15 @@ impl SessionStore {
                 };
                 let read = async { self.account_page(user_id, query).await.map(Arc::new) };
                 match self.inner.pages.try_get_with(key, read).await {
-                    Ok(page) => SessionsPage::clone(&page),
+                    Ok(account) => account,
                     // The error is shared by whoever waited: read again
                     // for one of our own.
-                    Err(_) => self.account_page(user_id, query).await?,
+                    Err(_) => Arc::new(self.account_page(user_id, query).await?),
                 }
             }
         };
+        let mut page = account.page.clone();
+        page.active = self.active_views(account.rows.iter().cloned());
         Ok(self.for_viewer(page, current))
     }
 
@@ -80,8 +85,9 @@ impl SessionStore {
         page
     }
 
-    /// The account's part of the page, the same for every viewer.
-    async fn account_page(&self, user_id: i64, query: &HistoryQuery) -> Result<SessionsPage> {
+    /// The account's part of the page, the same for every viewer, as
+    /// written (the caller holds the flush guard and adds what is pending).
+    async fn account_page(&self, user_id: i64, query: &HistoryQuery) -> Result<AccountPage> {
         let backend = self.inner.db.get_database_backend();
         let mut p = Params::new(backend);
         let now = self.now_ms();
@@ -122,8 +128,7 @@ impl SessionStore {
         let statement = p.statement(sql);
         let mut two_factor_on = false;
         let mut failed_at: Option<i64> = None;
-        let (active, history) = {
-            let _consistent = self.inner.flush_lock.read().await;
+        let (rows, history) = {
             let rows = self.inner.db.query_all_raw(statement).await?;
             let (mut active, mut history) = (Vec::new(), Vec::new());
             // `part`, `totp_on` and `failed_at` follow the view's columns.
@@ -139,9 +144,9 @@ impl SessionStore {
                     history.push(view);
                 }
             }
-            (self.active_views(active), query.page(history))
+            (active, query.page(history))
         };
-        let places = if active.iter().any(|s| s.place_count > 1) {
+        let places = if rows.iter().any(|(_, s)| s.place_count > 1) {
             self.trails(user_id).await?
         } else {
             HashMap::new()
@@ -151,8 +156,8 @@ impl SessionStore {
             Some(at) if at > now - recent => self.failed_sign_ins(user_id).await?,
             _ => Vec::new(),
         };
-        Ok(SessionsPage {
-            active,
+        let page = SessionsPage {
+            active: Vec::new(),
             history,
             // The viewer's, filled in by `for_viewer`.
             reauth_needed: true,
@@ -160,7 +165,8 @@ impl SessionStore {
             places,
             two_factor_on,
             failed_sign_ins,
-        })
+        };
+        Ok(AccountPage { rows, page })
     }
 
     /// The trails of a user's active sessions used from several places.

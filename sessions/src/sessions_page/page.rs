@@ -66,8 +66,15 @@ pub(crate) struct PageKey {
     pub second: i64,
 }
 
+/// The account's part of a page as written: active rows by row id (what
+/// is pending is added per read) and the rest.
+pub(crate) struct AccountPage {
+    pub rows: Vec<(i64, crate::model::SessionView)>,
+    pub page: SessionsPage,
+}
+
 /// Account pages read while the account has open boards.
-pub(crate) type PageCache = moka::future::Cache<PageKey, Arc<SessionsPage>>;
+pub(crate) type PageCache = moka::future::Cache<PageKey, Arc<AccountPage>>;
 
 pub(crate) fn page_cache() -> PageCache {
     moka::future::Cache::builder()

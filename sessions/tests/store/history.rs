@@ -312,6 +312,33 @@ async fn open_boards_share_a_read_until_the_next_change(b: Backend) {
     t.teardown().await;
 }
 
+async fn an_open_boards_read_counts_every_page_seen(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let alice = user(&t.store, "alice").await;
+    let (_, viewer) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let board = t.store.subscribe(&viewer).unwrap();
+    let q = HistoryQuery::default();
+    let pages = |page: &sessions::SessionsPage| {
+        page.active
+            .iter()
+            .find(|s| s.id == viewer.public_id)
+            .unwrap()
+            .pages_visited
+    };
+    let (ip, start) = (ip(HOME), t.store.sessions_page(&viewer, &q).await.unwrap());
+    // Page views are no event: the same second's shared read still counts
+    // them (a reload shows itself), and a flush in between loses none.
+    t.store.record_activity(&viewer, ip, true);
+    let seen = t.store.sessions_page(&viewer, &q).await.unwrap();
+    assert_eq!(pages(&seen), pages(&start) + 1);
+    t.store.flush_activity().await.unwrap();
+    t.store.record_activity(&viewer, ip, true);
+    let flushed = t.store.sessions_page(&viewer, &q).await.unwrap();
+    assert_eq!(pages(&flushed), pages(&start) + 2);
+    drop(board);
+    t.teardown().await;
+}
+
 async fn concurrent_reads_of_open_boards_agree(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let alice = user(&t.store, "alice").await;
@@ -342,6 +369,7 @@ async fn concurrent_reads_of_open_boards_agree(b: Backend) {
 
 on_both_backends!(
     open_boards_share_a_read_until_the_next_change,
+    an_open_boards_read_counts_every_page_seen,
     concurrent_reads_of_open_boards_agree,
     lists_and_pages_200_sessions,
     history_between_two_cursors,
