@@ -8,6 +8,33 @@ use leptos_router::{PartialPathMatch, PathSegment, PossibleRouteMatch};
 /// sibling subdomain cannot plant one of its own.
 pub const SESSION_COOKIE: &str = "__Host-sb_session";
 
+/// The session cookie shared with the apps' subdomains (`COOKIE_DOMAIN`):
+/// `__Host-` cannot carry a `Domain`, so the weaker `__Secure-` prefix
+/// (see SECURITY.md).
+pub const SHARED_SESSION_COOKIE: &str = "__Secure-sb_session";
+
+/// Where the session cookie is sent: this host only, or a domain's
+/// subdomains too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CookieScope {
+    /// `COOKIE_DOMAIN`; `None`: this host only.
+    pub domain: Option<String>,
+}
+
+impl CookieScope {
+    /// The session cookie's name in this scope.
+    pub fn name(&self) -> &'static str {
+        if self.domain.is_some() {
+            SHARED_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+}
+
+/// Forward authentication's verification endpoint (for the proxy).
+pub const VERIFY_PATH: &str = "/auth/verify";
+
 /// A half-done login waiting for its second factor (five minutes); the
 /// same prefix and flags as the session cookie.
 pub const PENDING_LOGIN_COOKIE: &str = "__Host-sb_pending";
@@ -59,11 +86,13 @@ pub enum Page {
     TwoFactor,
     ForgotPassword,
     ResetPassword,
+    Logout,
+    AppRefused,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 11] = [
+    pub const ALL: [Page; 13] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -75,6 +104,8 @@ impl Page {
         Page::TwoFactor,
         Page::ForgotPassword,
         Page::ResetPassword,
+        Page::Logout,
+        Page::AppRefused,
     ];
 
     /// The page's path.
@@ -91,6 +122,8 @@ impl Page {
             Page::TwoFactor => "/account/two-factor",
             Page::ForgotPassword => "/login/forgot",
             Page::ResetPassword => "/login/reset",
+            Page::Logout => "/logout",
+            Page::AppRefused => "/auth/refused",
         }
     }
 
@@ -101,10 +134,12 @@ impl Page {
             Page::Login | Page::Register | Page::LoginVerify | Page::ForgotPassword => {
                 Access::SignedOut
             }
-            Page::Sessions | Page::ChangePassword | Page::Email | Page::TwoFactor => {
-                Access::SignedIn
-            }
-            Page::VerifyEmail | Page::ResetPassword => Access::Anyone,
+            Page::Sessions
+            | Page::ChangePassword
+            | Page::Email
+            | Page::TwoFactor
+            | Page::AppRefused => Access::SignedIn,
+            Page::VerifyEmail | Page::ResetPassword | Page::Logout => Access::Anyone,
         }
     }
 
@@ -150,6 +185,19 @@ impl PossibleRouteMatch for Page {
 
 /// Query keys the pages read after a plain form post or a redirect.
 pub mod query {
+    /// `/login?rd=<URL>`, `/logout?rd=<URL>`: where to return afterwards
+    /// (an app behind the proxy, or a page here); the name other
+    /// forward-auth gateways use.
+    pub const RETURN: &str = "rd";
+    /// `/auth/refused?app=<name>&why=<reason>`: which app refused, and why
+    /// ([`WHY_TWO_FACTOR`] or [`WHY_NOT_ALLOWED`]).
+    pub const APP: &str = "app";
+    /// See [`APP`].
+    pub const WHY: &str = "why";
+    /// The app requires a second factor.
+    pub const WHY_TWO_FACTOR: &str = "two_factor";
+    /// The app is not open to the account.
+    pub const WHY_NOT_ALLOWED: &str = "not_allowed";
     /// `/login?ended=1`: this session was ended from another device.
     pub const ENDED: &str = "ended";
     /// `/login?expired=1`: this session timed out.

@@ -83,6 +83,8 @@ mod ssr {
                         <Route path=Page::LoginVerify view=pages::LoginVerify ssr=ssr.clone()/>
                         <Route path=Page::ForgotPassword view=pages::ForgotPassword ssr=ssr.clone()/>
                         <Route path=Page::ResetPassword view=pages::ResetPassword ssr=ssr.clone()/>
+                        <Route path=Page::Logout view=pages::Logout ssr=ssr.clone()/>
+                        <Route path=Page::AppRefused view=pages::AppRefused ssr=ssr.clone()/>
                         <Route path=Page::TwoFactor view=pages::TwoFactor ssr/>
                     </Routes>
                 </main>

@@ -62,6 +62,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Facts {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        Ok(Self(RequestFacts { user_agent, ip }))
+        Ok(Self(RequestFacts {
+            user_agent,
+            ip,
+            app: None,
+        }))
     }
 }

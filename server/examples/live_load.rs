@@ -195,6 +195,7 @@ async fn setup(
         let facts = RequestFacts {
             user_agent: AGENT.to_owned(),
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            app: None,
         };
         for &(role, n, tabs) in roles {
             for _ in 0..n {

@@ -151,6 +151,16 @@ pub struct Config {
     #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "10s", value_parser = duration)]
     pub mail_poll_interval: Duration,
 
+    /// The apps behind the reverse proxy that /auth/verify protects (TOML; see docs/protecting-apps.md).
+    /// Unset: /auth/verify refuses every app.
+    #[arg(long, env = "APPS_FILE")]
+    pub apps_file: Option<PathBuf>,
+
+    /// Shares the session cookie with the subdomains of this domain (apps on their own
+    /// subdomains): the cookie is then __Secure-sb_session; Domain=<this>. Unset: __Host-sb_session.
+    #[arg(long, env = "COOKIE_DOMAIN")]
+    pub cookie_domain: Option<String>,
+
     /// Log format: text, or json (one object per line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -196,6 +206,53 @@ impl Config {
         self.geoip_db.clone().or_else(|| {
             let default = PathBuf::from("data/country.mmdb");
             default.exists().then_some(default)
+        })
+    }
+
+    /// The protected apps of `APPS_FILE` (none without one), checked.
+    pub fn apps(&self) -> Result<sessions::apps::Apps, StartError> {
+        let Some(path) = &self.apps_file else {
+            return Ok(sessions::apps::Apps::default());
+        };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| StartError::Apps {
+            path: shown.clone(),
+            problem: e.to_string(),
+        })?;
+        sessions::apps::Apps::from_toml(&text).map_err(|e| StartError::Apps {
+            path: shown,
+            problem: e.to_string(),
+        })
+    }
+
+    /// `COOKIE_DOMAIN`, checked against `PUBLIC_ORIGIN`: the domain must
+    /// be Sessionboard's own host or one of its parents, and the origin
+    /// https (a `__Secure-` cookie is only set over TLS).
+    pub fn cookie_scope(&self) -> Result<app::contract::CookieScope, StartError> {
+        let Some(domain) = &self.cookie_domain else {
+            return Ok(app::contract::CookieScope::default());
+        };
+        let domain = domain.trim().trim_start_matches('.').to_ascii_lowercase();
+        let origin = self.origin()?;
+        let host = url::Url::parse(&origin)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let bad = |problem: &str| StartError::CookieDomain(format!("{domain:?}: {problem}"));
+        if domain.is_empty() || domain.parse::<std::net::IpAddr>().is_ok() || !domain.contains('.')
+        {
+            return Err(bad("expected a domain name such as example.com"));
+        }
+        if !origin.starts_with("https://") {
+            return Err(bad("a shared cookie needs PUBLIC_ORIGIN on https://"));
+        }
+        if host != domain && !host.ends_with(&format!(".{domain}")) {
+            return Err(bad(&format!(
+                "PUBLIC_ORIGIN's host {host} is not in this domain"
+            )));
+        }
+        Ok(app::contract::CookieScope {
+            domain: Some(domain),
         })
     }
 
@@ -349,6 +406,65 @@ mod tests {
         assert_eq!(
             listed, accepted,
             "docs/configuration.md lists a variable the server does not accept"
+        );
+    }
+
+    #[test]
+    fn a_shared_cookie_needs_https_and_a_parent_domain() {
+        let scope = |origin: &str, domain: &str| {
+            Config::try_parse_from([
+                "sessionboard",
+                "--public-origin",
+                origin,
+                "--cookie-domain",
+                domain,
+            ])
+            .unwrap()
+            .cookie_scope()
+            .map(|s| s.domain)
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            scope("https://auth.example.com", ".Example.com"),
+            Ok(Some("example.com".to_owned()))
+        );
+        assert!(
+            scope("http://auth.example.com", "example.com")
+                .unwrap_err()
+                .contains("https")
+        );
+        assert!(
+            scope("https://auth.example.org", "example.com")
+                .unwrap_err()
+                .contains("not in")
+        );
+        assert!(scope("https://auth.example.com", "ample.com").is_err());
+        assert!(scope("https://127.0.0.1", "127.0.0.1").is_err());
+        let none = Config::try_parse_from(["sessionboard"]).unwrap();
+        assert_eq!(none.cookie_scope().unwrap().domain, None);
+    }
+
+    #[test]
+    fn an_apps_file_is_checked_at_start_with_its_path_and_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("apps.toml");
+        std::fs::write(&path, "[[app]]\nname = \"Wiki\"\nurl = \"ftp://wiki\"\n").unwrap();
+        let c = Config::try_parse_from(["sessionboard", "--apps-file", path.to_str().unwrap()])
+            .unwrap();
+        let err = c.apps().unwrap_err().to_string();
+        assert!(
+            err.contains("apps.toml") && err.contains("\"Wiki\"") && err.contains("url"),
+            "{err}"
+        );
+        let missing =
+            Config::try_parse_from(["sessionboard", "--apps-file", "/nonexistent/apps.toml"])
+                .unwrap();
+        assert!(
+            missing
+                .apps()
+                .unwrap_err()
+                .to_string()
+                .contains("/nonexistent/apps.toml")
         );
     }
 

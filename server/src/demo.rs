@@ -24,6 +24,7 @@ fn facts(ua: &str, ip: &str) -> RequestFacts {
     RequestFacts {
         user_agent: ua.to_owned(),
         ip: ip.parse().expect("demo IPs are valid"),
+        app: None,
     }
 }
 

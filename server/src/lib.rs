@@ -4,6 +4,7 @@
 //! inside the request policy, so that tests can drive it with `oneshot`.
 pub mod config;
 pub mod demo;
+mod forward_auth;
 mod live;
 pub mod mailer;
 pub mod policy;
@@ -12,12 +13,12 @@ mod state;
 
 pub use state::{AppState, WebConfig};
 
-use app::contract::EVENTS_PATH;
+use app::contract::{EVENTS_PATH, VERIFY_PATH};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::serve::IncomingStream;
 use futures::future::{Ready, ready};
 use leptos::prelude::*;
@@ -69,9 +70,17 @@ async fn ping() -> &'static str {
 
 /// What every Leptos render and server function gets: the store, and the
 /// nonce the policy will name in the page's `Content-Security-Policy`.
-fn leptos_context(store: sessions::SessionStore) -> impl Fn() + Clone + Send + Sync + 'static {
+fn leptos_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let store = state.store().clone();
+    let cookie = state.cookie().clone();
+    let returns = app::server_fns::ReturnRules {
+        apps: state.apps().clone(),
+        origin: state.origin().to_owned(),
+    };
     move || {
         provide_context(store.clone());
+        provide_context(cookie.clone());
+        provide_context(returns.clone());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(n)) = nonce {
@@ -84,7 +93,7 @@ fn leptos_context(store: sessions::SessionStore) -> impl Fn() + Clone + Send + S
 pub fn router(state: AppState) -> Sessionboard {
     let leptos_options = state.leptos().clone();
     let routes = generate_route_list(App);
-    let context = leptos_context(state.store().clone());
+    let context = leptos_context(&state);
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route(EVENTS_PATH, get(live::events))
@@ -102,6 +111,12 @@ pub fn router(state: AppState) -> Sessionboard {
         // Added after the layers, so without them: two-byte answers have
         // nothing to compress, and probes would flood a request log (a
         // layered route also costs a boxed clone per request).
+        // The proxy's question before each request to an app: a status
+        // and headers, nothing to compress or to log per request.
+        .route(
+            VERIFY_PATH,
+            any(forward_auth::verify).with_state(state.clone()),
+        )
         // A trivial route behind the session layer (the load benchmark's subject).
         .route("/api/ping", get(ping))
         // Liveness, passed through the session layer untouched: also the load
@@ -126,6 +141,10 @@ pub enum StartError {
     Startup(#[from] sessions::StartupError),
     #[error("email: {0}")]
     Mail(String),
+    #[error("APPS_FILE {path}: {problem}")]
+    Apps { path: String, problem: String },
+    #[error("COOKIE_DOMAIN {0}")]
+    CookieDomain(String),
     #[error("secret key: {0}")]
     SecretKey(String),
     #[error("could not create the demo data: {0}")]

@@ -1,5 +1,5 @@
 //! The live-update stream: server-sent events per signed-in session.
-use crate::policy::{cookie::session_cookie, origin::read_allowed};
+use crate::policy::{cookie::named_cookie, origin::read_allowed};
 use crate::state::AppState;
 use app::contract::sse;
 use app::messages;
@@ -68,7 +68,7 @@ pub async fn events(
     if !read_allowed(&headers, state.origin()) {
         return (StatusCode::FORBIDDEN, messages::CROSS_SITE_STREAM).into_response();
     }
-    let digest = session_cookie(&headers).and_then(TokenDigest::of_cookie);
+    let digest = named_cookie(&headers, state.cookie().name()).and_then(TokenDigest::of_cookie);
     let (Some(current), Some(digest)) = (current, digest) else {
         return ended_or_unknown(&state, digest).await;
     };

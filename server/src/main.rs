@@ -65,6 +65,8 @@ async fn main() -> anyhow::Result<()> {
         origin: config.origin().context("PUBLIC_ORIGIN")?,
         trusted: TrustedProxies::parse(&config.trusted_proxies).context("TRUSTED_PROXIES")?,
         proxy_header: config.proxy_header,
+        apps: Arc::new(config.apps()?),
+        cookie: config.cookie_scope()?,
     };
     let store_config = config.store_config()?;
     // Before connecting: a missing or bad key stops the start at once.

@@ -1,6 +1,8 @@
 //! What the router and its policy share, behind one `Arc`.
 use crate::policy::headers::HeaderPolicy;
+use app::contract::CookieScope;
 use leptos::config::LeptosOptions;
+use sessions::apps::Apps;
 use sessions::client_ip::ProxyHeader;
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
@@ -14,6 +16,23 @@ pub struct WebConfig {
     pub origin: String,
     pub trusted: TrustedProxies,
     pub proxy_header: ProxyHeader,
+    /// The apps behind the proxy (`APPS_FILE`; none without one).
+    pub apps: Arc<Apps>,
+    /// Where the session cookie is sent (`COOKIE_DOMAIN`).
+    pub cookie: CookieScope,
+}
+
+impl WebConfig {
+    /// The settings of a server on `origin` with no proxy in front.
+    pub fn new(origin: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            trusted: TrustedProxies::default(),
+            proxy_header: ProxyHeader::XForwardedFor,
+            apps: Arc::default(),
+            cookie: CookieScope::default(),
+        }
+    }
 }
 
 struct Inner {
@@ -38,6 +57,7 @@ impl AppState {
         leptos: LeptosOptions,
     ) -> Self {
         let https = web.origin.starts_with("https://");
+        store.set_forward_auth(!web.apps.is_empty());
         Self(Arc::new(Inner {
             store,
             headers: HeaderPolicy::new(https),
@@ -62,6 +82,14 @@ impl AppState {
 
     pub fn origin(&self) -> &str {
         &self.0.web.origin
+    }
+
+    pub fn apps(&self) -> &Arc<Apps> {
+        &self.0.web.apps
+    }
+
+    pub fn cookie(&self) -> &CookieScope {
+        &self.0.web.cookie
     }
 
     pub fn headers(&self) -> &HeaderPolicy {

@@ -262,6 +262,7 @@ fn bench_backend(c: &mut Criterion, rt: &Runtime, backend: Backend) {
     let facts = RequestFacts {
         user_agent: UA.to_owned(),
         ip: "81.2.69.142".parse().unwrap(),
+        app: None,
     };
     let (token, _) = rt.block_on(store.start_session(USER, &facts)).unwrap();
     let current = rt

@@ -15,6 +15,7 @@
 mod accounts;
 mod activity;
 pub mod agent;
+pub mod apps;
 mod authn;
 pub mod client_ip;
 pub mod clock;
@@ -60,8 +61,8 @@ pub use mail::{
     AccountEmail, MailConfig, MailKind, QueuedMail, SecurityChange, SecurityNotice, SignInFacts,
 };
 pub use model::{
-    Answer, AuthMethod, CurrentSession, DeviceType, EndReason, Place, RequestFacts, SessionView,
-    User,
+    Answer, AppUse, AuthMethod, CurrentSession, DeviceType, EndReason, Place, RequestFacts,
+    SessionView, User,
 };
 pub use password_reset::{RESET_TTL_MS, ResetLink};
 pub use review::{MAX_NAME_CHARS, normalize_name};

@@ -36,6 +36,7 @@ impl SessionStore {
         let facts = RequestFacts {
             user_agent: String::new(),
             ip,
+            app: None,
         };
         self.verify(username, password, &facts).await.map(|u| User {
             id: u.id,
@@ -260,6 +261,7 @@ impl SessionStore {
             name: Set(None),
             place_count: Set(1),
             auth_method: Set(method),
+            started_app: Set(facts.app.clone()),
             ended_at: Set(None),
             end_reason: Set(None),
             authenticated_at: Set(Some(now)),

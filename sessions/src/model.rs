@@ -21,6 +21,8 @@ pub struct RequestFacts {
     pub user_agent: String,
     /// The client address, already resolved with [`crate::resolve_client_ip`].
     pub ip: IpAddr,
+    /// The protected app a sign-in started from (forward authentication).
+    pub app: Option<String>,
 }
 
 /// The authenticated session of a request.
@@ -36,6 +38,8 @@ pub struct CurrentSession {
     pub username: String,
     /// Login time.
     pub created_at: DateTime<Utc>,
+    /// How it signed in (whether with a second factor).
+    pub auth_method: AuthMethod,
 }
 
 /// The kind of device a session runs on (stored as its name).
@@ -178,6 +182,44 @@ pub struct SessionView {
     pub place_count: u32,
     /// How it was authenticated.
     pub auth_method: AuthMethod,
+    /// The protected app its sign-in started from.
+    pub started_app: Option<String>,
+    /// The protected apps it used, most recently first (on the sessions
+    /// page; empty elsewhere).
+    pub apps: Vec<AppUse>,
+}
+
+/// A protected app a session used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppUse {
+    /// The app's name.
+    pub name: String,
+    /// Its latest request through the proxy.
+    pub last_seen_at: DateTime<Utc>,
+    /// Pages opened in it.
+    pub pages: i64,
+}
+
+impl AppUse {
+    /// Adds activity not yet written to `apps`, kept most recent first.
+    pub(crate) fn add(apps: &mut Vec<AppUse>, name: &str, at: DateTime<Utc>, pages: i64) {
+        match apps.iter_mut().find(|a| a.name == name) {
+            Some(a) => {
+                a.last_seen_at = a.last_seen_at.max(at);
+                a.pages += pages;
+            }
+            None => apps.push(AppUse {
+                name: name.to_owned(),
+                last_seen_at: at,
+                pages,
+            }),
+        }
+        apps.sort_by(|a, b| {
+            b.last_seen_at
+                .cmp(&a.last_seen_at)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+    }
 }
 
 impl SessionView {

@@ -40,6 +40,12 @@ pub(crate) struct Inner {
     pub recently_ended: RecentlyEnded,
     pub usernames: Usernames,
     pub link: Link,
+    /// Verified addresses passed to apps (forward authentication), kept
+    /// briefly: changes through this server drop them at once, through
+    /// another within the time to live.
+    pub emails: moka::sync::Cache<i64, Option<Arc<str>>>,
+    /// Protected apps are configured: pages read which apps sessions used.
+    pub forward_auth: std::sync::atomic::AtomicBool,
     /// Woken when this store queues an email.
     pub mail_waiting: tokio::sync::Notify,
     /// Seals second-factor secrets and keys recovery-code hashes.
@@ -100,6 +106,11 @@ impl SessionStore {
                 recently_ended: RecentlyEnded::new(config.auth_cache_ttl),
                 usernames: Usernames::new(),
                 link: Link::new(shared),
+                forward_auth: std::sync::atomic::AtomicBool::new(false),
+                emails: moka::sync::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(std::time::Duration::from_secs(30))
+                    .build(),
                 mail_waiting: tokio::sync::Notify::new(),
                 secret_key: std::sync::OnceLock::new(),
             }),
@@ -120,6 +131,39 @@ impl SessionStore {
     /// per email; queued by another server, it is found by polling).
     pub async fn mail_queued(&self) {
         self.inner.mail_waiting.notified().await;
+    }
+
+    /// Protected apps are configured (forward authentication): pages show
+    /// which apps each session used.
+    pub fn set_forward_auth(&self, on: bool) {
+        self.inner
+            .forward_auth
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The verified email address of account `user_id`, if it has one
+    /// (what forward authentication passes to apps on every request: kept
+    /// for 30 seconds; a change through this server is seen at once).
+    pub async fn verified_email(&self, user_id: i64) -> crate::Result<Option<Arc<str>>> {
+        if let Some(known) = self.inner.emails.get(&user_id) {
+            return Ok(known);
+        }
+        let email = self.read_verified_email(user_id).await?.map(Arc::from);
+        self.inner.emails.insert(user_id, email.clone());
+        Ok(email)
+    }
+
+    async fn read_verified_email(&self, user_id: i64) -> crate::Result<Option<String>> {
+        use sea_orm::{EntityTrait, QuerySelect};
+        let row: Option<(Option<String>, Option<i64>)> =
+            crate::entity::user::Entity::find_by_id(user_id)
+                .select_only()
+                .column(crate::entity::user::Column::Email)
+                .column(crate::entity::user::Column::EmailVerifiedAt)
+                .into_tuple()
+                .one(&self.inner.db)
+                .await?;
+        Ok(row.and_then(|(email, verified)| email.filter(|_| verified.is_some())))
     }
 
     /// The GeoIP database in use.

@@ -16,7 +16,8 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
     spawn_local(async move {
         let outcome = match form_kind {
             AccountForm::Login => {
-                match account::login(text(&data, "username"), text(&data, "password")).await {
+                let (user, password) = (text(&data, "username"), text(&data, "password"));
+                match account::login(user, password, value(&data, "rd")).await {
                     // Signed in, or on to the code step.
                     Ok(next) => {
                         go(&next);
@@ -25,9 +26,16 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
                     Err(e) => Err(e),
                 }
             }
-            AccountForm::LoginVerify => account::login_verify(text(&data, "code"))
-                .await
-                .map(|()| None),
+            AccountForm::LoginVerify => {
+                match account::login_verify(text(&data, "code"), value(&data, "rd")).await {
+                    // Signed in: to the app it started from, or the sessions.
+                    Ok(next) => {
+                        go(&next);
+                        return;
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             AccountForm::Register => account::register(
                 text(&data, "username"),
                 text(&data, "password"),
@@ -49,8 +57,7 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
                 Some(messages::password_changed(n))
             }),
         };
-        let signs_in = matches!(form_kind, AccountForm::Register | AccountForm::LoginVerify);
-        if signs_in && outcome.is_ok() {
+        if matches!(form_kind, AccountForm::Register) && outcome.is_ok() {
             go(Page::Sessions.path());
             return;
         }

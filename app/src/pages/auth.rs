@@ -25,11 +25,13 @@ pub fn Login() -> impl IntoView {
     } else {
         None
     };
+    let back = return_field(&q);
     view! {
         <section class="page narrow auth">
             <h1>"Log in"</h1>
             <FormIsland form=AccountForm::Login info error=url_error(&q)>
                 <form action=LoginFn::PATH method="post">
+                    {back}
                     <Field label="Username" name="username" autocomplete="username"/>
                     <Field label="Password" name="password" autocomplete="current-password" secret=true/>
                     <button type="submit" class="btn btn-primary">"Log in"</button>
@@ -41,6 +43,15 @@ pub fn Login() -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// The return address of a sign-in that an app sent here (`?rd=`), as a
+/// hidden field, when it is one a sign-in may return to.
+pub(super) fn return_field(
+    q: &leptos_router::params::ParamsMap,
+) -> Option<impl IntoView + Clone + use<>> {
+    let to = crate::server_fns::context::return_to(q.get(keys::RETURN).as_deref())?;
+    Some(view! { <input type="hidden" name=keys::RETURN value=to/> })
 }
 
 /// Asks for a reset link by email. A plain form: every step is a page.
@@ -134,11 +145,14 @@ pub fn Register() -> impl IntoView {
 /// The second step of a login with two-factor authentication.
 #[component]
 pub fn LoginVerify() -> impl IntoView {
-    let error = url_error(&query());
+    let q = query();
+    let error = url_error(&q);
+    let back = return_field(&q);
     let store = use_context::<::sessions::SessionStore>();
     let pending = crate::server_fns::context::pending_login_cookie();
     let load = move || {
-        let (store, pending, error) = (store.clone(), pending.clone(), error.clone());
+        let (store, pending, error, back) =
+            (store.clone(), pending.clone(), error.clone(), back.clone());
         Suspend::new(async move {
             let open = match (store, pending) {
                 (Some(store), Some(p)) => store.pending_login_open(&p).await.unwrap_or(false),
@@ -156,6 +170,7 @@ pub fn LoginVerify() -> impl IntoView {
             view! {
                 <FormIsland form=AccountForm::LoginVerify info=None error>
                     <form action=LoginVerifyFn::PATH method="post">
+                        {back}
                         <Field label="Authentication code" name="code" autocomplete="one-time-code"/>
                         <p class="muted">"The 6-digit code from your authenticator app, or one of your recovery codes."</p>
                         <button type="submit" class="btn btn-primary">"Verify"</button>

@@ -3,12 +3,14 @@
 //! page works without script.
 mod auth;
 mod email;
+mod gateway;
 mod password;
 mod sessions;
 mod two_factor;
 
 pub use auth::{ForgotPassword, Login, LoginVerify, Register, ResetPassword};
 pub use email::{Email, VerifyEmail};
+pub use gateway::{AppRefused, Logout};
 pub use password::ChangePassword;
 pub use sessions::Sessions;
 pub use two_factor::TwoFactor;

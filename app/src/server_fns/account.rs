@@ -6,14 +6,21 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Signs in and starts a fresh session (ending the one this browser had,
-/// if any); returns where to go: `/sessions`, or the code step when the
-/// account has a second factor.
+/// if any); returns where to go: `rd` when it is an app behind the proxy
+/// or a page here, else `/sessions`; or the code step (carrying `rd`) when
+/// the account has a second factor.
 #[server(endpoint = "login")]
-pub async fn login(username: String, password: String) -> Result<String, AppError> {
+pub async fn login(
+    username: String,
+    password: String,
+    rd: Option<String>,
+) -> Result<String, AppError> {
     use super::context::*;
     use sessions::LoginStep;
     let store = store()?;
-    let facts = facts().await?;
+    let mut facts = facts().await?;
+    let back = return_to(rd.as_deref());
+    facts.app = app_of(back.as_deref());
     match store
         .login(&username, &password, &facts)
         .await
@@ -21,23 +28,41 @@ pub async fn login(username: String, password: String) -> Result<String, AppErro
     {
         LoginStep::SignedIn(token, _) => {
             end_previous_session(&store).await?;
-            signed_in_as(&store, &token);
-            Ok(Page::Sessions.path().to_owned())
+            let to = back.unwrap_or_else(|| Page::Sessions.path().to_owned());
+            signed_in_as(&store, &token, &to);
+            Ok(to)
         }
         LoginStep::SecondFactor(pending) => {
-            pending_login_started(&pending);
-            Ok(Page::LoginVerify.path().to_owned())
+            let to = with_return(Page::LoginVerify, back.as_deref());
+            pending_login_started(&pending, &to);
+            Ok(to)
         }
+    }
+}
+
+/// `page`'s path, carrying a return address.
+#[cfg(feature = "ssr")]
+fn with_return(page: Page, back: Option<&str>) -> String {
+    match back {
+        Some(to) => format!(
+            "{}?{}={}",
+            page.path(),
+            query::RETURN,
+            url::form_urlencoded::byte_serialize(to.as_bytes()).collect::<String>()
+        ),
+        None => page.path().to_owned(),
     }
 }
 
 /// The second step of a login: a code from the authenticator app or a
 /// recovery code completes the half-done login this browser holds.
 #[server(endpoint = "login_verify")]
-pub async fn login_verify(code: String) -> Result<(), AppError> {
+pub async fn login_verify(code: String, rd: Option<String>) -> Result<String, AppError> {
     use super::context::*;
     let store = store()?;
-    let facts = facts().await?;
+    let mut facts = facts().await?;
+    let back = return_to(rd.as_deref());
+    facts.app = app_of(back.as_deref());
     let pending = pending_login_cookie().ok_or_else(|| fail(ErrorKind::LoginExpired))?;
     let (token, _) = match store.complete_login(&pending, &code, &facts).await {
         Ok(done) => done,
@@ -51,8 +76,9 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
     };
     clear_pending_login_cookie();
     end_previous_session(&store).await?;
-    signed_in_as(&store, &token);
-    Ok(())
+    let to = back.unwrap_or_else(|| Page::Sessions.path().to_owned());
+    signed_in_as(&store, &token, &to);
+    Ok(to)
 }
 
 /// Creates an account and signs it in.
@@ -70,21 +96,24 @@ pub async fn register(username: String, password: String, confirm: String) -> Re
         .map_err(fail)?;
     let (token, _) = store.start_session(user.id, &facts).await.map_err(fail)?;
     end_previous_session(&store).await?;
-    signed_in_as(&store, &token);
+    signed_in_as(&store, &token, Page::Sessions.path());
     Ok(())
 }
 
 /// Ends the current session ("Log out"): the row first, then the cookie,
-/// so that a failure leaves the person signed in and told so.
+/// so that a failure leaves the person signed in and told so. Then back
+/// to `rd` (an app's sign-out link), or to the login page.
 #[server(endpoint = "logout")]
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout(rd: Option<String>) -> Result<(), AppError> {
     use super::context::*;
     let store = store()?;
     if let Some(current) = maybe_signed_in().await? {
         store.log_out(&current).await.map_err(fail)?;
     }
     clear_session_cookie();
-    leptos_axum::redirect(&format!("{}?{}=1", Page::Login.path(), query::SIGNED_OUT));
+    let to = return_to(rd.as_deref())
+        .unwrap_or_else(|| format!("{}?{}=1", Page::Login.path(), query::SIGNED_OUT));
+    leptos_axum::redirect(&to);
     Ok(())
 }
 

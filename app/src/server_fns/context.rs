@@ -1,6 +1,6 @@
 //! What server functions share: the store, the request's session and
 //! facts, error responses, redirects after plain form posts, the cookie.
-use crate::contract::{PENDING_LOGIN_COOKIE, Page, SESSION_COOKIE};
+use crate::contract::{CookieScope, PENDING_LOGIN_COOKIE, Page};
 use crate::error::{AppError, ErrorKind};
 use crate::session::{Facts, MaybeSignedIn};
 use cookie::{Cookie, SameSite};
@@ -91,9 +91,15 @@ fn set_cookie(cookie: Cookie<'_>) {
     }
 }
 
-/// The session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain.
+/// The session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, and a
+/// Domain only when shared with the apps' subdomains (`COOKIE_DOMAIN`).
 fn session_cookie(value: &str, max_age: cookie::time::Duration) -> Cookie<'_> {
-    host_cookie(SESSION_COOKIE, value, max_age)
+    let scope = use_context::<CookieScope>().unwrap_or_default();
+    let mut cookie = host_cookie(scope.name(), value, max_age);
+    if let Some(domain) = scope.domain {
+        cookie.set_domain(domain);
+    }
+    cookie
 }
 
 /// A `__Host-` cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain.
@@ -107,26 +113,47 @@ fn host_cookie<'a>(name: &'a str, value: &'a str, max_age: cookie::time::Duratio
         .build()
 }
 
-/// Hands the new session's cookie over and goes to the sessions page.
-pub fn signed_in_as(store: &SessionStore, token: &SessionToken) {
+/// Where a sign-in or sign-out may return to: the protected apps and
+/// Sessionboard's own origin (provided by the server to every render).
+#[derive(Debug, Clone, Default)]
+pub struct ReturnRules {
+    pub apps: Arc<sessions::apps::Apps>,
+    pub origin: String,
+}
+
+/// `rd` if it is a place a sign-in may return to (an app, or here),
+/// absolute; never anywhere else.
+pub fn return_to(rd: Option<&str>) -> Option<String> {
+    let rules = use_context::<ReturnRules>()?;
+    rules.apps.return_to(rd?, &rules.origin)
+}
+
+/// The app a return address belongs to (a sign-in that started there).
+pub fn app_of(to: Option<&str>) -> Option<String> {
+    let rules = use_context::<ReturnRules>()?;
+    Some(rules.apps.for_url(to?)?.name.clone())
+}
+
+/// Hands the new session's cookie over and goes to `to`.
+pub fn signed_in_as(store: &SessionStore, token: &SessionToken, to: &str) {
     let max_age = i64::try_from(store.config().max_age.as_secs()).unwrap_or(i64::MAX);
     set_cookie(session_cookie(
         token.expose_secret(),
         cookie::time::Duration::seconds(max_age),
     ));
-    leptos_axum::redirect(Page::Sessions.path());
+    leptos_axum::redirect(to);
 }
 
 /// Hands over the half-done login's cookie (five minutes) and goes to
-/// the code step.
-pub fn pending_login_started(pending: &sessions::PendingLogin) {
+/// the code step (`to`, which carries the return address).
+pub fn pending_login_started(pending: &sessions::PendingLogin, to: &str) {
     let five_minutes = cookie::time::Duration::minutes(5);
     set_cookie(host_cookie(
         PENDING_LOGIN_COOKIE,
         pending.expose_secret(),
         five_minutes,
     ));
-    leptos_axum::redirect(Page::LoginVerify.path());
+    leptos_axum::redirect(to);
 }
 
 /// Removes the half-done login's cookie.

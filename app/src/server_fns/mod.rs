@@ -11,3 +11,6 @@ pub mod email;
 pub mod live;
 pub mod review;
 pub mod two_factor;
+
+#[cfg(feature = "ssr")]
+pub use context::ReturnRules;

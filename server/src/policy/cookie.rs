@@ -10,18 +10,24 @@ use axum::http::{HeaderMap, header};
 /// odd byte does not hide ours; and not checked as UTF-8, since only a
 /// token's shape (ASCII) is ever accepted, and it is checked next.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&[u8]> {
+    named_cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` (the session cookie's name in the
+/// server's [`CookieScope`](app::contract::CookieScope)), the first wins.
+pub fn named_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> {
     headers
         .get_all(header::COOKIE)
         .iter()
-        .find_map(|v| in_header(v.as_bytes()))
+        .find_map(|v| in_header(v.as_bytes(), name))
 }
 
 /// The session cookie's value in one header's `;`-separated pairs.
-fn in_header(mut rest: &[u8]) -> Option<&[u8]> {
+fn in_header<'v>(mut rest: &'v [u8], name: &str) -> Option<&'v [u8]> {
     loop {
         let end = memchr::memchr(b';', rest);
         let pair = &rest[..end.unwrap_or(rest.len())];
-        if let Some(value) = ours(pair) {
+        if let Some(value) = ours(pair, name) {
             return Some(value);
         }
         rest = &rest[end? + 1..];
@@ -31,10 +37,8 @@ fn in_header(mut rest: &[u8]) -> Option<&[u8]> {
 /// The value of `pair` if it is named like the session cookie (spaces
 /// around the name and the value allowed). A prefix comparison rather than
 /// a search for `=`: most pairs fail at their first bytes.
-fn ours(pair: &[u8]) -> Option<&[u8]> {
-    let rest = pair
-        .trim_ascii_start()
-        .strip_prefix(SESSION_COOKIE.as_bytes())?;
+fn ours<'v>(pair: &'v [u8], name: &str) -> Option<&'v [u8]> {
+    let rest = pair.trim_ascii_start().strip_prefix(name.as_bytes())?;
     let value = rest.trim_ascii_start().strip_prefix(b"=")?;
     Some(value.trim_ascii())
 }

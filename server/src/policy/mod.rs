@@ -9,7 +9,7 @@ pub mod origin;
 pub mod tracking;
 
 use crate::state::AppState;
-use app::contract::Page;
+use app::contract::{Page, VERIFY_PATH};
 use app::messages;
 use app::session::ClientIp;
 use axum::extract::Request;
@@ -127,8 +127,12 @@ where
         let state = &conn.state;
         let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         if changes_state {
-            let has_session = cookie::session_cookie(req.headers()).is_some();
-            if !origin::state_change_allowed(req.headers(), state.origin(), has_session) {
+            let has_session = cookie::named_cookie(req.headers(), state.cookie().name()).is_some();
+            // The proxy's verification is no state change of ours (and
+            // Traefik forwards the original method).
+            let verify = req.uri().path() == VERIFY_PATH;
+            if !verify && !origin::state_change_allowed(req.headers(), state.origin(), has_session)
+            {
                 let refusal = state.headers().tracked(refused(req.uri().path()), None);
                 return Either::Left(Either::Right(ready(Ok(refusal))));
             }
@@ -156,7 +160,8 @@ where
         // A value without a token's exact shape is no session: never
         // hashed, never looked up. Hashed once per connection, for the
         // cache and the database alike.
-        let digest = cookie::session_cookie(req.headers()).and_then(|v| conn.digests.of_cookie(v));
+        let digest = cookie::named_cookie(req.headers(), state.cookie().name())
+            .and_then(|v| conn.digests.of_cookie(v));
         let digest = match digest {
             None => return Either::Left(decide(&mut self.inner, state, req, None, client)),
             Some(digest) => match state.store().authenticate_cached_digest(&digest) {
@@ -203,6 +208,10 @@ fn decide<S>(
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
+    if req.uri().path() == VERIFY_PATH {
+        req.extensions_mut()
+            .insert(crate::forward_auth::Peer(client.peer));
+    }
     let signed_in = current.is_some();
     let page = tracking::page_of(&req);
     let html = tracking::wants_html(&req);
@@ -220,7 +229,7 @@ where
         }
         req.extensions_mut().insert(current);
     }
-    if let Some(redirect) = page.and_then(|p| guards::redirect(p, signed_in)) {
+    if let Some(redirect) = page.and_then(|p| guards::redirect(state, p, signed_in, &req)) {
         return Either::Right(ready(Ok(state.headers().tracked(redirect, None))));
     }
     // Pages get a nonce for their inline scripts.

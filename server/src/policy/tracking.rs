@@ -12,14 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 /// Client IP: the configured forwarding header only matters behind a
 /// trusted proxy. `peer` is the connection's, when the service knows it.
 pub fn client_ip(state: &AppState, peer: Option<SocketAddr>, req: &Request) -> IpAddr {
-    let peer = peer
-        // What `oneshot` tests provide instead of a real connection.
-        .or_else(|| {
-            req.extensions()
-                .get::<MockConnectInfo<SocketAddr>>()
-                .map(|m| m.0)
-        })
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    let peer = peer_ip(peer, req);
     let trusted = state.trusted();
     if !trusted.contains(peer) {
         if trusted.is_empty() {
@@ -35,6 +28,18 @@ pub fn client_ip(state: &AppState, peer: Option<SocketAddr>, req: &Request) -> I
         .filter_map(|v| v.to_str().ok())
         .collect();
     resolve_client_ip(peer, &values, header, trusted)
+}
+
+/// The connection's peer address (unspecified when unknown).
+pub fn peer_ip(peer: Option<SocketAddr>, req: &Request) -> IpAddr {
+    peer
+        // What `oneshot` tests provide instead of a real connection.
+        .or_else(|| {
+            req.extensions()
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|m| m.0)
+        })
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
 }
 
 /// The forwarding headers by name, built once (a lookup by `&str` parses

@@ -56,6 +56,14 @@ pub async fn harness_with(
     trusted: TrustedProxies,
     proxy_header: ProxyHeader,
 ) -> Harness {
+    let mut web = WebConfig::new(ORIGIN);
+    web.trusted = trusted;
+    web.proxy_header = proxy_header;
+    harness_web(config, web).await
+}
+
+/// A harness with these web settings (apps, cookie scope).
+pub async fn harness_web(config: StoreConfig, web: WebConfig) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
     let db = sessions::db::connect(&url).await.unwrap();
@@ -65,11 +73,6 @@ pub async fn harness_with(
     let store = SessionStore::with_clock(db, config, GeoIp::disabled(), clock.clone());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let leptos = LeptosOptions::builder().output_name("sessionboard").build();
-    let web = WebConfig {
-        origin: ORIGIN.to_owned(),
-        trusted,
-        proxy_header,
-    };
     let state = AppState::new(store.clone(), web, rx, leptos);
     Harness {
         store,
@@ -111,6 +114,7 @@ impl Harness {
         let facts = RequestFacts {
             user_agent: UA.into(),
             ip: peer,
+            app: None,
         };
         let (token, _) = self.store.start_session(user.id, &facts).await.unwrap();
         (

@@ -2,6 +2,7 @@
 //! (origin check, session tracking, guards, headers) and the routes.
 mod harness;
 
+mod forward_auth;
 mod guards;
 mod origin;
 mod security;

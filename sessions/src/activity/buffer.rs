@@ -14,6 +14,26 @@ pub(crate) struct Seen {
     pub last_ms: i64,
 }
 
+/// One protected app a session used since the last flush.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AppSeen {
+    pub name: std::sync::Arc<str>,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub pages: i64,
+}
+
+fn add_app(apps: &mut Vec<AppSeen>, seen: AppSeen) {
+    match apps.iter_mut().find(|a| a.name == seen.name) {
+        Some(a) => {
+            a.first_ms = a.first_ms.min(seen.first_ms);
+            a.last_ms = a.last_ms.max(seen.last_ms);
+            a.pages += seen.pages;
+        }
+        None => apps.push(seen),
+    }
+}
+
 /// What one session did since the last flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pending {
@@ -25,6 +45,8 @@ pub(crate) struct Pending {
     pub ip: IpAddr,
     /// Every address, the most recently used [`MAX_PLACES`].
     pub places: Vec<Seen>,
+    /// The protected apps it used (forward authentication).
+    pub apps: Vec<AppSeen>,
 }
 
 /// Adds a sighting of `seen.ip` to `places`, dropping the least recently
@@ -61,6 +83,9 @@ fn merge(into: &mut Batch, row_id: i64, old: Pending) {
             for seen in old.places {
                 add_place(&mut newer.places, seen);
             }
+            for seen in old.apps {
+                add_app(&mut newer.apps, seen);
+            }
         }
         None => {
             into.insert(row_id, old);
@@ -69,6 +94,7 @@ fn merge(into: &mut Batch, row_id: i64, old: Pending) {
 }
 
 impl ActivityBuffer {
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
         row_id: i64,
@@ -77,6 +103,7 @@ impl ActivityBuffer {
         at_ms: i64,
         ip: IpAddr,
         page: bool,
+        app: Option<&std::sync::Arc<str>>,
     ) {
         let mut map = self.0.own();
         let entry = map.entry(row_id).or_insert_with(|| Pending {
@@ -86,7 +113,17 @@ impl ActivityBuffer {
             last_seen_ms: at_ms,
             ip,
             places: Vec::new(),
+            apps: Vec::new(),
         });
+        if let Some(name) = app {
+            let seen = AppSeen {
+                name: name.clone(),
+                first_ms: at_ms,
+                last_ms: at_ms,
+                pages: i64::from(page),
+            };
+            add_app(&mut entry.apps, seen);
+        }
         entry.pages += i64::from(page);
         if at_ms >= entry.last_seen_ms {
             entry.last_seen_ms = at_ms;
@@ -169,20 +206,20 @@ mod tests {
     #[test]
     fn coalesces_and_restores_without_loss() {
         let buf = ActivityBuffer::default();
-        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true);
-        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true);
-        buf.record(1, 9, "p", 150, ip("3.3.3.3"), false);
+        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true, None);
+        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true, None);
+        buf.record(1, 9, "p", 150, ip("3.3.3.3"), false, None);
         let batch = buf.take();
         assert_eq!(buf.0.len(), 0);
         let p = &batch[&1];
         assert_eq!((p.pages, p.last_seen_ms, p.ip), (2, 200, ip("2.2.2.2")));
-        buf.record(1, 9, "p", 300, ip("4.4.4.4"), true);
+        buf.record(1, 9, "p", 300, ip("4.4.4.4"), true, None);
         buf.restore(batch);
         let p = buf.peek(1).unwrap();
         assert_eq!((p.pages, p.last_seen_ms, p.ip), (3, 300, ip("4.4.4.4")));
         // Another thread's activity for the same session merges in.
         std::thread::scope(|s| {
-            s.spawn(|| buf.record(1, 9, "p", 250, ip("5.5.5.5"), true));
+            s.spawn(|| buf.record(1, 9, "p", 250, ip("5.5.5.5"), true, None));
         });
         let p = buf.peek(1).unwrap();
         assert_eq!((p.pages, p.last_seen_ms, p.ip), (4, 300, ip("4.4.4.4")));
@@ -192,12 +229,12 @@ mod tests {
         assert_eq!(batch[&1].pages, 4);
         buf.restore(batch);
         std::thread::scope(|s| {
-            s.spawn(|| buf.record(1, 9, "p", 400, ip("6.6.6.6"), false));
+            s.spawn(|| buf.record(1, 9, "p", 400, ip("6.6.6.6"), false, None));
         });
         let one = buf.take_one(1).unwrap();
         assert_eq!((one.pages, one.last_seen_ms), (4, 400));
         assert!(buf.peek(1).is_none());
-        buf.record(2, 9, "q", 500, ip("7.7.7.7"), true);
+        buf.record(2, 9, "q", 500, ip("7.7.7.7"), true, None);
         buf.discard(2);
         assert_eq!(buf.0.len(), 0);
     }
@@ -205,11 +242,11 @@ mod tests {
     #[test]
     fn places_keep_first_and_last_sighting_and_stay_bounded() {
         let buf = ActivityBuffer::default();
-        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true);
-        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true);
-        buf.record(1, 9, "p", 300, ip("1.1.1.1"), true);
+        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true, None);
+        buf.record(1, 9, "p", 200, ip("2.2.2.2"), true, None);
+        buf.record(1, 9, "p", 300, ip("1.1.1.1"), true, None);
         std::thread::scope(|s| {
-            s.spawn(|| buf.record(1, 9, "p", 50, ip("1.1.1.1"), false));
+            s.spawn(|| buf.record(1, 9, "p", 50, ip("1.1.1.1"), false, None));
         });
         let p = buf.peek(1).unwrap();
         let one = p.places.iter().find(|s| s.ip == ip("1.1.1.1")).unwrap();
@@ -223,6 +260,7 @@ mod tests {
                 1_000 + i64::from(i),
                 ip(&format!("10.0.0.{i}")),
                 false,
+                None,
             );
         }
         let p = buf.take().remove(&1).unwrap();
@@ -230,5 +268,27 @@ mod tests {
         // The most recent ones are kept.
         assert!(p.places.iter().any(|s| s.ip == ip("10.0.0.29")));
         assert!(!p.places.iter().any(|s| s.ip == ip("1.1.1.1")));
+    }
+
+    #[test]
+    fn apps_count_their_pages_and_merge_over_threads() {
+        let buf = ActivityBuffer::default();
+        let (wiki, photos): (std::sync::Arc<str>, std::sync::Arc<str>) =
+            ("Wiki".into(), "Photos".into());
+        buf.record(1, 9, "p", 100, ip("1.1.1.1"), true, Some(&wiki));
+        buf.record(1, 9, "p", 200, ip("1.1.1.1"), false, Some(&wiki));
+        std::thread::scope(|s| {
+            s.spawn(|| buf.record(1, 9, "p", 150, ip("1.1.1.1"), true, Some(&photos)));
+            s.spawn(|| buf.record(1, 9, "p", 50, ip("1.1.1.1"), true, Some(&wiki)));
+        });
+        let mut p = buf.take().remove(&1).unwrap();
+        p.apps.sort_by(|a, b| a.name.cmp(&b.name));
+        let got: Vec<_> = p
+            .apps
+            .iter()
+            .map(|a| (&*a.name, a.first_ms, a.last_ms, a.pages))
+            .collect();
+        assert_eq!(got, [("Photos", 150, 150, 1), ("Wiki", 50, 200, 2)]);
+        assert_eq!(p.pages, 3);
     }
 }

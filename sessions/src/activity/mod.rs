@@ -3,6 +3,7 @@
 //! flush interval, only ever to active rows (a write never resurrects an
 //! ended session), as one statement per batch; the location trail
 //! ([`places`]) goes with it.
+mod apps;
 pub(crate) mod buffer;
 mod places;
 
@@ -21,6 +22,7 @@ use sea_orm::{
     Statement, TransactionOptions, TransactionTrait, Value,
 };
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// On SQLite, take the write lock at BEGIN so that two writers never
 /// deadlock upgrading read locks; PostgreSQL ignores the option.
@@ -93,6 +95,27 @@ impl SessionStore {
             self.now_ms(),
             canonical(ip),
             page_open,
+            None,
+        );
+    }
+
+    /// [`record_activity`](Self::record_activity) of a request to the
+    /// protected app `app` (forward authentication): also counted per app.
+    pub fn record_app_activity(
+        &self,
+        current: &CurrentSession,
+        ip: IpAddr,
+        page_open: bool,
+        app: &Arc<str>,
+    ) {
+        self.inner.activity.record(
+            current.row_id,
+            current.user_id,
+            &current.public_id,
+            self.now_ms(),
+            canonical(ip),
+            page_open,
+            Some(app),
         );
     }
 
@@ -170,6 +193,7 @@ impl SessionStore {
             written.extend(Written::find_by_statement(statement).all(&txn).await?);
         }
         let moved = self.write_places(&txn, batch, &written).await?;
+        self.write_apps(&txn, batch, &written).await?;
         txn.commit().await?;
         Ok((written, moved))
     }
@@ -211,6 +235,7 @@ impl SessionStore {
             }));
         }
         let moved = self.write_places(&txn, batch, &written).await?;
+        self.write_apps(&txn, batch, &written).await?;
         txn.commit().await?;
         Ok((written, moved))
     }

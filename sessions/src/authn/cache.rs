@@ -126,6 +126,7 @@ mod tests {
                 user_id: 1,
                 username: "u".into(),
                 created_at: DateTime::default(),
+                auth_method: crate::model::AuthMethod::Password,
             }),
             created_at: 0,
             last_seen_at: 0,

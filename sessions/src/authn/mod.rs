@@ -22,6 +22,7 @@ struct AuthRow {
     user_id: i64,
     created_at: i64,
     last_seen_at: i64,
+    auth_method: crate::model::AuthMethod,
 }
 
 /// An active session as read from the database.
@@ -90,6 +91,7 @@ impl SessionStore {
                 session::Column::UserId,
                 session::Column::CreatedAt,
                 session::Column::LastSeenAt,
+                session::Column::AuthMethod,
             ])
             .filter(session::Column::TokenHash.eq(digest))
             .filter(session::Column::EndedAt.is_null())
@@ -117,6 +119,7 @@ impl SessionStore {
                 user_id: row.user_id,
                 username,
                 created_at: from_ms(row.created_at),
+                auth_method: row.auth_method,
             },
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,

@@ -5,6 +5,7 @@ fn facts() -> RequestFacts {
     RequestFacts {
         user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0".into(),
         ip: "81.2.69.142".parse().unwrap(),
+        app: None,
     }
 }
 

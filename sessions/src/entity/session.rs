@@ -67,6 +67,8 @@ pub struct Model {
     pub place_count: i32,
     /// How it was authenticated.
     pub auth_method: AuthMethod,
+    /// The protected app the sign-in started from (forward authentication).
+    pub started_app: Option<String>,
 }
 
 /// Relations of `sessions`.
@@ -128,6 +130,8 @@ impl From<Model> for SessionView {
             name: m.name,
             place_count: m.place_count.max(1) as u32,
             auth_method: m.auth_method,
+            started_app: m.started_app,
+            apps: Vec::new(),
         }
     }
 }
@@ -135,7 +139,7 @@ impl From<Model> for SessionView {
 /// The columns a [`SessionView`] shows, row id first, in the order
 /// [`view_from_row`] reads them: a hand-written statement selects these
 /// rather than the whole row (no token hash, no raw user agent).
-pub(crate) const VIEW_COLUMNS: [&str; 21] = [
+pub(crate) const VIEW_COLUMNS: [&str; 22] = [
     "id",
     "public_id",
     "device_type",
@@ -157,6 +161,7 @@ pub(crate) const VIEW_COLUMNS: [&str; 21] = [
     "name",
     "place_count",
     "auth_method",
+    "started_app",
 ];
 
 /// The row id and view of a row selected with [`VIEW_COLUMNS`] first.
@@ -189,6 +194,8 @@ pub(crate) fn view_from_row(row: &QueryResult) -> Result<(i64, SessionView), DbE
         name: row.try_get_by_index(18)?,
         place_count: row.try_get_by_index::<i32>(19)?.max(1) as u32,
         auth_method: row.try_get_by_index(20)?,
+        started_app: row.try_get_by_index(21)?,
+        apps: Vec::new(),
     };
     Ok((row.try_get_by_index(0)?, view))
 }
@@ -212,7 +219,7 @@ mod tests {
 
     #[test]
     fn the_view_columns_are_distinct_columns_of_sessions() {
-        // Their count is the array's type (`view_from_row` reads 0 to 20).
+        // Their count is the array's type (`view_from_row` reads 0 to 21).
         let distinct: std::collections::HashSet<_> = VIEW_COLUMNS.iter().collect();
         assert_eq!(distinct.len(), VIEW_COLUMNS.len());
         for name in VIEW_COLUMNS {

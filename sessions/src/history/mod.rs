@@ -55,6 +55,14 @@ impl SessionStore {
             .map(|(row_id, mut view)| {
                 if let Some(p) = self.inner.activity.peek(row_id) {
                     view.pages_visited += p.pages;
+                    for seen in &p.apps {
+                        crate::model::AppUse::add(
+                            &mut view.apps,
+                            &seen.name,
+                            from_ms(seen.last_ms),
+                            seen.pages,
+                        );
+                    }
                     if p.last_seen_ms > to_ms(view.last_seen_at) {
                         view.last_seen_at = from_ms(p.last_seen_ms);
                         view.location = self.location_of(p.ip);

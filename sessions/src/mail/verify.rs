@@ -118,6 +118,7 @@ impl SessionStore {
         };
         self.tell_owner(&txn, &account, change).await?;
         txn.commit().await?;
+        self.inner.emails.invalidate(&current.user_id);
         self.mail_queued_now(true);
         tracing::info!(target: "audit", user = %account.username, "email address change requested, verification sent");
         Ok(address)
@@ -144,6 +145,7 @@ impl SessionStore {
             .tell_owner(&txn, &account, SecurityChange::EmailChanged)
             .await?;
         txn.commit().await?;
+        self.inner.emails.invalidate(&current.user_id);
         self.mail_queued_now(mailed);
         tracing::info!(target: "audit", user = %current.username, "email address removed");
         Ok(())
@@ -214,6 +216,7 @@ impl SessionStore {
             .tell_owner(&txn, &before, SecurityChange::EmailChanged)
             .await?;
         txn.commit().await?;
+        self.inner.emails.invalidate(&t.user_id);
         self.mail_queued_now(mailed);
         tracing::info!(target: "audit", user_id = t.user_id, "email address verified");
         Ok(t.email)

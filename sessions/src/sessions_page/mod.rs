@@ -14,13 +14,21 @@ use crate::config::ms;
 use crate::entity::session;
 use crate::geo::Location;
 use crate::history::HistoryQuery;
-use crate::model::{CurrentSession, Place};
+use crate::model::{AppUse, CurrentSession, Place};
 use crate::sql::Params;
 use crate::store::SessionStore;
 use page::{AccountPage, PageKey};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+#[derive(FromQueryResult)]
+struct AppRow {
+    public_id: String,
+    app: String,
+    last_seen_at: i64,
+    pages: i64,
+}
 
 #[derive(FromQueryResult)]
 struct PlaceRow {
@@ -156,6 +164,27 @@ impl SessionStore {
             Some(at) if at > now - recent => self.failed_sign_ins(user_id).await?,
             _ => Vec::new(),
         };
+        let mut rows = rows;
+        let mut history = history;
+        if self
+            .inner
+            .forward_auth
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            let ids: Vec<&str> = rows
+                .iter()
+                .map(|(_, v)| v.id.as_str())
+                .chain(history.entries.iter().map(|v| v.id.as_str()))
+                .collect();
+            let mut uses = self.app_uses(user_id, &ids).await?;
+            for view in rows
+                .iter_mut()
+                .map(|(_, v)| v)
+                .chain(history.entries.iter_mut())
+            {
+                view.apps = uses.remove(&view.id).unwrap_or_default();
+            }
+        }
         let page = SessionsPage {
             active: Vec::new(),
             history,
@@ -167,6 +196,36 @@ impl SessionStore {
             failed_sign_ins,
         };
         Ok(AccountPage { rows, page })
+    }
+
+    /// The apps the sessions `ids` of a user used, most recently first.
+    async fn app_uses(&self, user_id: i64, ids: &[&str]) -> Result<HashMap<String, Vec<AppUse>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let backend = self.inner.db.get_database_backend();
+        let mut p = Params::new(backend);
+        let user = p.push(user_id);
+        let list: Vec<String> = ids.iter().map(|id| p.push(id.to_string())).collect();
+        let sql = format!(
+            "SELECT s.public_id, a.app, a.last_seen_at, a.pages \
+             FROM session_apps a JOIN sessions s ON s.id = a.session_id \
+             WHERE s.user_id = {user} AND s.public_id IN ({}) \
+             ORDER BY a.last_seen_at DESC, a.id DESC",
+            list.join(", ")
+        );
+        let rows = AppRow::find_by_statement(p.statement(sql))
+            .all(&self.inner.db)
+            .await?;
+        let mut uses: HashMap<String, Vec<AppUse>> = HashMap::new();
+        for r in rows {
+            uses.entry(r.public_id).or_default().push(AppUse {
+                name: r.app,
+                last_seen_at: crate::clock::from_ms(r.last_seen_at),
+                pages: r.pages,
+            });
+        }
+        Ok(uses)
     }
 
     /// The trails of a user's active sessions used from several places.

@@ -28,6 +28,7 @@ pub fn facts(ua: &str, ip: &str) -> RequestFacts {
     RequestFacts {
         user_agent: ua.to_owned(),
         ip: ip.parse().unwrap(),
+        app: None,
     }
 }
 

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod activity;
+mod apps;
 mod cross_server;
 mod ending;
 mod hardening;
