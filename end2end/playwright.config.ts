@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 
 // The servers under test: a fresh build on their own ports and their own
 // SQLite files (scripts/test.sh passes E2E_DB_DIR, a temporary directory it
@@ -73,6 +74,110 @@ function behindNginx(n: number) {
   });
 }
 
+/** Forward authentication (tests/forward-auth.spec.ts): nginx in path mode
+ * and in subdomain mode (TLS, a certificate made here), and Caddy, each in
+ * front of its own Sessionboard and two apps that echo what they receive.
+ * The proxies run the files in deploy/forward-auth as they are. */
+export const FA = {
+  path: "http://localhost:3121",
+  auth: "https://auth.sb.test:3123",
+  wikiSub: "https://wiki.sb.test:3123",
+  photosSub: "https://photos.sb.test:3123",
+  caddy: "http://localhost:3127",
+  /** The one account the apps' allow lists name. */
+  allowed: "alice",
+};
+const faDir = path.join(dbDir, "forward-auth");
+const deployDir = path.join(root, "deploy/forward-auth");
+
+function faSetUp(): void {
+  for (const d of ["nginx-path", "nginx-sub", "caddy"]) fs.mkdirSync(path.join(faDir, d), { recursive: true, mode: 0o777 });
+  const apps = (wiki: string, photos: string) =>
+    `[[app]]\nname = "Wiki"\nurl = "${wiki}"\n\n[[app]]\nname = "Photos"\nurl = "${photos}"\nallow = ["${FA.allowed}"]\n`;
+  fs.writeFileSync(path.join(faDir, "path-apps.toml"), apps(`${FA.path}/wiki/`, `${FA.path}/photos/`));
+  fs.writeFileSync(path.join(faDir, "sub-apps.toml"), apps(`${FA.wikiSub}/`, `${FA.photosSub}/`));
+  fs.writeFileSync(path.join(faDir, "caddy-apps.toml"), apps(`${FA.caddy}/wiki/`, `${FA.caddy}/photos/`));
+  const cert = path.join(faDir, "sb.test.pem");
+  const key = path.join(faDir, "sb.test.key");
+  if (!fs.existsSync(cert)) {
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", key, "-out", cert,
+      "-subj", "/CN=sb.test", "-addext", "subjectAltName=DNS:sb.test,DNS:*.sb.test",
+    ], { stdio: "ignore" });
+  }
+  const snippets = path.join(deployDir, "nginx");
+  const head = (prefix: string) => `user root;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log stderr;\nevents { worker_connections 256; }\n`;
+  // Each front has its own Sessionboard: each nginx its own "sessionboard" upstream.
+  const protect = (loc: string, port: number) =>
+    `location ${loc} {\n include ${snippets}/sessionboard-protect.conf;\n proxy_set_header Host $host;\n proxy_pass http://127.0.0.1:${port};\n}\n`;
+  const toSessionboard = `location / {\n proxy_pass http://sessionboard;\n proxy_http_version 1.1;\n proxy_set_header Connection "";\n proxy_set_header Host $host;\n proxy_set_header X-Forwarded-For $remote_addr;\n proxy_buffering off;\n proxy_read_timeout 1h;\n}\n`;
+  const prefixPath = path.join(faDir, "nginx-path");
+  fs.writeFileSync(path.join(prefixPath, "nginx.conf"), `${head(prefixPath)}http {\naccess_log off;\ninclude ${snippets}/sessionboard-http.conf;\nupstream sessionboard { server 127.0.0.1:3120; keepalive 8; }\nserver {\nlisten 127.0.0.1:3121;\ninclude ${snippets}/sessionboard-server.conf;\n${protect("/wiki/", 3124)}${protect("/photos/", 3125)}${toSessionboard}}\n}\n`);
+  const prefixSub = path.join(faDir, "nginx-sub");
+  const tls = `listen 127.0.0.1:3123 ssl;\nssl_certificate ${cert};\nssl_certificate_key ${key};\n`;
+  fs.writeFileSync(path.join(prefixSub, "nginx.conf"), `${head(prefixSub)}http {\naccess_log off;\ninclude ${snippets}/sessionboard-http.conf;\nupstream sessionboard { server 127.0.0.1:3122; keepalive 8; }\nserver {\n${tls}server_name auth.sb.test;\n${toSessionboard}}\nserver {\n${tls}server_name wiki.sb.test;\ninclude ${snippets}/sessionboard-server.conf;\n${protect("/", 3124)}}\nserver {\n${tls}server_name photos.sb.test;\ninclude ${snippets}/sessionboard-server.conf;\n${protect("/", 3125)}}\n}\n`);
+  const caddyfile = fs
+    .readFileSync(path.join(deployDir, "Caddyfile"), "utf8")
+    .replace(/^example\.com \{.*# @SITE$/m, `${FA.caddy} {`)
+    .replace(/127\.0\.0\.1:3000(.*# @SESSIONBOARD)$/gm, "127.0.0.1:3126$1")
+    .replace(/127\.0\.0\.1:8081(.*# @WIKI)$/gm, "127.0.0.1:3124$1")
+    .replace(/127\.0\.0\.1:8082(.*# @PHOTOS)$/gm, "127.0.0.1:3125$1");
+  fs.writeFileSync(path.join(faDir, "caddy", "Caddyfile"), `{\n\tadmin off\n\tauto_https off\n\tstorage file_system ${faDir}/caddy/data\n}\n\n${caddyfile}`);
+}
+faSetUp();
+
+function faNginx(dir: string, url: string) {
+  const prefix = path.join(faDir, dir);
+  return {
+    command: `exec /usr/sbin/nginx -e stderr -p "${prefix}" -c "${prefix}/nginx.conf" -g "daemon off;"`,
+    url,
+    ignoreHTTPSErrors: true,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+  };
+}
+
+const forwardAuth = [
+  {
+    command: `exec python3 echo-app.py Wiki=3124 Photos=3125`,
+    cwd: __dirname,
+    port: 3124,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+  },
+  server(3120, "fa-path", {
+    PUBLIC_ORIGIN: FA.path,
+    APPS_FILE: path.join(faDir, "path-apps.toml"),
+    TRUSTED_PROXIES: "127.0.0.1/32",
+  }),
+  server(3122, "fa-sub", {
+    PUBLIC_ORIGIN: FA.auth,
+    COOKIE_DOMAIN: "sb.test",
+    APPS_FILE: path.join(faDir, "sub-apps.toml"),
+    TRUSTED_PROXIES: "127.0.0.1/32",
+  }),
+  server(3126, "fa-caddy", {
+    PUBLIC_ORIGIN: FA.caddy,
+    APPS_FILE: path.join(faDir, "caddy-apps.toml"),
+    TRUSTED_PROXIES: "127.0.0.1/32",
+  }),
+  faNginx("nginx-path", `${FA.path}/livez`),
+  faNginx("nginx-sub", "https://127.0.0.1:3123/livez"),
+  {
+    command: `exec caddy run --config "${faDir}/caddy/Caddyfile" --adapter caddyfile`,
+    url: `${FA.caddy}/livez`,
+    env: { HOME: path.join(faDir, "caddy"), XDG_DATA_HOME: path.join(faDir, "caddy"), XDG_CONFIG_HOME: path.join(faDir, "caddy") },
+    timeout: 30_000,
+    reuseExistingServer: false,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+  },
+];
+
 const smtpSink = {
   command: `exec "${smtpPython}" smtp-sink.py`,
   cwd: __dirname,
@@ -115,6 +220,8 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // The subdomain-mode apps of the forward-authentication tests.
+        "--host-resolver-rules=MAP *.sb.test 127.0.0.1",
       ],
     },
   },
@@ -131,5 +238,6 @@ export default defineConfig({
     }),
     server(PORT - 1, "demo", { DEMO: "1" }),
     ...(SEVERAL_SERVERS ? [behindNginx(1), behindNginx(2), nginx] : []),
+    ...forwardAuth,
   ],
 });

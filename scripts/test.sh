@@ -18,6 +18,14 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nginx-light >/dev/null \
     || die "could not install nginx with apt-get"
 fi
+if ! command -v caddy >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+  step "Installing Caddy and openssl (the forward-authentication tests' second proxy and certificate)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq caddy openssl >/dev/null \
+    || die "could not install caddy and openssl with apt-get"
+  # Debian starts a Caddy service on :80; the tests run their own.
+  $SUDO systemctl disable --now caddy >/dev/null 2>&1 || true
+fi
 if [ ! -x tools/smtp-venv/bin/aiosmtpd ]; then
   step "Installing aiosmtpd (the SMTP server the email tests send to) into tools/smtp-venv"
   python3 -m venv tools/smtp-venv || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"

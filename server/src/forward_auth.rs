@@ -6,7 +6,7 @@
 //! in that app, and answers with a status and headers only.
 //!
 //! Answers: `200` with `Remote-User`, `Remote-Name`, `Remote-Email`
-//! (verified addresses only) and `Remote-Session`; `401` not signed in;
+//! (verified addresses only; empty otherwise) and `Remote-Session`; `401` not signed in;
 //! `403` signed in but refused (unknown app, not on its `allow` list, or
 //! a second factor required). Refusals carry `Location`, the page to send
 //! the browser to (the login page with `rd`, or the page that says why),
@@ -158,9 +158,10 @@ pub async fn verify(State(state): State<AppState>, req: Request) -> Response {
         h.insert(REMOTE_USER, user.clone());
         h.insert(REMOTE_NAME, user);
     }
-    if let Some(email) = email.and_then(|e| HeaderValue::from_str(&e).ok()) {
-        h.insert(REMOTE_EMAIL, email);
-    }
+    // Always sent, empty without a verified address: Caddy before 2.9
+    // passes a missing header's placeholder to the app literally.
+    let email = email.and_then(|e| HeaderValue::from_str(&e).ok());
+    h.insert(REMOTE_EMAIL, email.unwrap_or(HeaderValue::from_static("")));
     if let Ok(id) = HeaderValue::from_str(&current.public_id) {
         h.insert(REMOTE_SESSION, id);
     }

@@ -181,7 +181,7 @@ impl Apps {
             apps.push(app);
         }
         // The longest prefix wins: sorted so that the first match is it.
-        apps.sort_by(|a, b| b.prefix.len().cmp(&a.prefix.len()));
+        apps.sort_by_key(|a| std::cmp::Reverse(a.prefix.len()));
         Ok(Apps { apps })
     }
 

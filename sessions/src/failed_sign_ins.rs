@@ -130,6 +130,7 @@ impl SessionStore {
                 new_device: false,
                 new_location: false,
                 recovery_code: false,
+                app: None,
             };
             let key = format!("failed_code:{network}");
             let kind = MailKind::FailedCode(facts);

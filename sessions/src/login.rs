@@ -330,6 +330,7 @@ impl SessionStore {
             new_device: marks.new_device,
             new_location: marks.new_location,
             recovery_code: method == AuthMethod::PasswordAndRecoveryCode,
+            app: row.started_app.clone(),
         };
         new_sign_in_alert(conn, config, owner.id, to, facts).await
     }

@@ -73,6 +73,24 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
     let seen_exact = move || time::iso(seen.get());
     let places =
         Memo::new(move |_| card.with(|c| c.as_ref().map(|c| (c.place_count, c.places.clone()))));
+    let apps =
+        Memo::new(move |_| card.with(|c| c.as_ref().map(|c| c.apps.clone()).unwrap_or_default()));
+    // "Wiki · 2 minutes ago, Photos · yesterday", ticking with the board.
+    let apps_line = move || {
+        let used = apps.get();
+        (!used.is_empty()).then(|| {
+            let line = move || {
+                let now = board.now.get();
+                apps.with(|a| {
+                    a.iter()
+                        .map(|a| format!("{} · {}", a.name, time::relative(now, a.last_ms)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            };
+            view! { <div><dt>"Apps"</dt><dd data-field="apps">{line}</dd></div> }
+        })
+    };
     let SessionCard {
         device_type,
         platform,
@@ -82,6 +100,7 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
         auth_method,
         name,
         default_name,
+        started_app,
         ..
     } = initial;
     let field = format!("name-{id}");
@@ -132,6 +151,8 @@ pub fn Card(board: Board, initial: SessionCard) -> impl IntoView {
                 <div><dt>"Login time"</dt><dd data-field="login-time">{local_time(created_ms, local)}</dd></div>
                 <div><dt>"Pages visited"</dt><dd data-field="pages-visited">{move || card.with(|c| c.as_ref().map_or(0, |c| c.pages_visited))}</dd></div>
                 <div><dt>"Signed in with"</dt><dd data-field="auth-method">{auth_method}</dd></div>
+                {started_app.map(|a| view! { <div><dt>"Signed in from"</dt><dd data-field="started-app">{a}</dd></div> })}
+                {apps_line}
             </dl>
             {move || places.get().map(|(n, p)| trail(n, p, local))}
             <div class="card-actions">

@@ -23,8 +23,11 @@ pub fn HistoryLine(board: Board, initial: HistoryRow) -> impl IntoView {
         location,
         created_ms,
         auth_method,
+        apps,
         ..
     } = initial;
+    let apps = (!apps.is_empty())
+        .then(|| view! { <span class="history-apps" data-field="apps">{format!(" · {}", apps.join(", "))}</span> });
     let ended = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|r| r.ended_ms)));
     let duration = move || {
         let end = ended.get().unwrap_or_else(|| board.now.get());
@@ -47,6 +50,7 @@ pub fn HistoryLine(board: Board, initial: HistoryRow) -> impl IntoView {
                     {name}
                     {device_and_browser}
                     <span class="history-auth" data-field="auth-method">{format!(" · {auth_method}")}</span>
+                    {apps}
                     {live_marks(Memo::new(move |_| row.with(|r| r.as_ref().map(|r| r.marks).unwrap_or_default())))}
                 </div>
             </td>

@@ -22,6 +22,7 @@ fn NoticeCard(board: Board, initial: Notice) -> impl IntoView {
         ip,
         created_ms,
         marks: m,
+        started_app,
         codes_left,
     } = initial;
     let confirm = ServerAction::<ConfirmSignIn>::new();
@@ -63,6 +64,7 @@ fn NoticeCard(board: Board, initial: Notice) -> impl IntoView {
                 <div><dt>"Location"</dt><dd data-field="location">{super::location(location)}</dd></div>
                 <div><dt>"IP address"</dt><dd data-field="ip">{ip}</dd></div>
                 <div><dt>"Time"</dt><dd data-field="login-time">{local_time(created_ms, board.local.into())}</dd></div>
+                {started_app.map(|a| view! { <div><dt>"Signed in to"</dt><dd data-field="started-app">{a}</dd></div> })}
             </dl>
             <div class="notice-actions">
                 <PostForm action=confirm>

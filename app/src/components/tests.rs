@@ -24,6 +24,8 @@ fn card(id: &str, current: bool) -> SessionCard {
         marks: Marks::default(),
         place_count: 1,
         places: Vec::new(),
+        apps: Vec::new(),
+        started_app: None,
     }
 }
 
@@ -56,6 +58,7 @@ fn dashboard() -> Dashboard {
                 auth_method: "Password".into(),
                 name: None,
                 marks: Marks::default(),
+                apps: Vec::new(),
                 answer: None,
             },
             HistoryRow {
@@ -71,6 +74,7 @@ fn dashboard() -> Dashboard {
                     new_device: true,
                     ..Marks::default()
                 },
+                apps: vec!["Wiki".into(), "Photos".into()],
                 answer: Some("Denied".into()),
             },
         ],
@@ -178,6 +182,7 @@ fn notices_marks_trail_and_names() {
             recovery_code: true,
             ..Marks::default()
         },
+        started_app: Some("Wiki".into()),
         codes_left: Some(9),
     });
     let other = &mut d.cards[1];
@@ -199,7 +204,34 @@ fn notices_marks_trail_and_names() {
             last_ms: 1_500,
         },
     ];
+    other.started_app = Some("Wiki".into());
+    other.apps = vec![
+        AppLine {
+            name: "Photos".into(),
+            last_ms: 1_000_000,
+        },
+        AppLine {
+            name: "Wiki".into(),
+            last_ms: 1_060_000 - 86_400_000 - 1,
+        },
+    ];
     let html = render(d, false);
+    // Which apps a session used and when, and where a sign-in started.
+    assert!(
+        html.contains("Photos · 1 minute ago, Wiki · 1 day ago"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("data-field=\"apps\"").count(),
+        2,
+        "the card and the history row"
+    );
+    assert!(html.contains(" · Wiki, Photos"));
+    assert_eq!(
+        html.matches("data-field=\"started-app\"").count(),
+        2,
+        "the card and the notice"
+    );
     assert_eq!(html.matches("Was this you?").count(), 1);
     assert!(html.contains(">Yes, it was me<"));
     assert!(html.contains(">No — sign it out<"));

@@ -44,6 +44,7 @@ impl Notice {
             ip: view.ip.clone(),
             created_ms: view.created_at.timestamp_millis(),
             marks: Marks::of(view),
+            started_app: view.started_app.clone(),
             codes_left: (view.auth_method == AuthMethod::PasswordAndRecoveryCode)
                 .then_some(codes_left),
         }
@@ -91,6 +92,15 @@ pub fn card(view: SessionView, current_id: &str, places: &[Place]) -> SessionCar
         marks: Marks::of(&view),
         place_count: view.place_count,
         places: places.iter().map(PlaceLine::of).collect(),
+        apps: view
+            .apps
+            .iter()
+            .map(|a| AppLine {
+                name: a.name.clone(),
+                last_ms: a.last_seen_at.timestamp_millis(),
+            })
+            .collect(),
+        started_app: view.started_app,
         id: view.id,
         platform: view.platform,
         ip: view.ip,
@@ -118,6 +128,7 @@ pub fn history_row(view: &SessionView) -> HistoryRow {
         auth_method: display::auth_method(view.auth_method).to_owned(),
         name: view.name.clone(),
         marks: Marks::of(view),
+        apps: view.apps.iter().map(|a| a.name.clone()).collect(),
         answer: view.answer.map(|a| {
             match a {
                 Answer::Confirmed => "Confirmed",

@@ -49,6 +49,21 @@ pub struct SessionCard {
     pub place_count: u32,
     #[serde(rename = "pl", default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<PlaceLine>,
+    /// The apps behind the proxy it used, most recently first.
+    #[serde(rename = "ap", default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppLine>,
+    /// The app its sign-in started from.
+    #[serde(rename = "sa", default, skip_serializing_if = "Option::is_none")]
+    pub started_app: Option<String>,
+}
+
+/// A protected app a session used, and when last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppLine {
+    #[serde(rename = "n")]
+    pub name: String,
+    #[serde(rename = "s")]
+    pub last_ms: i64,
 }
 
 /// "New device", "New location", "Location changed", decided by the store
@@ -103,6 +118,9 @@ pub struct Notice {
     pub created_ms: i64,
     #[serde(rename = "mk", default)]
     pub marks: Marks,
+    /// The app its sign-in started from.
+    #[serde(rename = "sa", default, skip_serializing_if = "Option::is_none")]
+    pub started_app: Option<String>,
     /// Recovery codes left, said when it signed in with one.
     #[serde(rename = "left", default, skip_serializing_if = "Option::is_none")]
     pub codes_left: Option<u64>,
@@ -128,6 +146,9 @@ pub struct HistoryRow {
     pub name: Option<String>,
     #[serde(rename = "mk", default)]
     pub marks: Marks,
+    /// The apps it used, most recently first.
+    #[serde(rename = "ap", default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<String>,
     /// "Confirmed" or "Denied", once answered.
     #[serde(rename = "ans", default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,

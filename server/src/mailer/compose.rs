@@ -46,7 +46,11 @@ fn facts_block(f: &SignInFacts) -> String {
         browser = f.browser,
         ip = f.ip,
         time = time::utc_minutes(f.at_ms),
-    )
+    ) + &f
+        .app
+        .as_ref()
+        .map(|app| format!("App:        {app}\n"))
+        .unwrap_or_default()
 }
 
 /// The alert about a sign-in that needs review: marked new, or made with
@@ -185,6 +189,7 @@ mod tests {
             new_device: true,
             new_location: true,
             recovery_code: false,
+            app: Some("Wiki".into()),
         };
         let t = new_sign_in("https://sb.example", &facts);
         assert_eq!(t.subject, "New sign-in to your Sessionboard account");
@@ -196,6 +201,7 @@ mod tests {
             "UTC",
             "https://sb.example/sessions",
             "a new device, in a country",
+            "App:        Wiki",
         ] {
             assert!(t.body.contains(part), "{part}: {}", t.body);
         }

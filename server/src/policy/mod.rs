@@ -209,8 +209,15 @@ where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
     if req.uri().path() == VERIFY_PATH {
+        // The proxy's question: the handler records the app's activity
+        // and answers with headers only (no page, no nonce).
         req.extensions_mut()
             .insert(crate::forward_auth::Peer(client.peer));
+        if let Some(current) = current {
+            req.extensions_mut().insert(current);
+        }
+        let call = inner.call(req);
+        return Either::Left(WithHeaders::new(call, *state.headers(), true, None));
     }
     let signed_in = current.is_some();
     let page = tracking::page_of(&req);

@@ -49,6 +49,9 @@ pub struct SignInFacts {
     /// It signed in with a recovery code.
     #[serde(default)]
     pub recovery_code: bool,
+    /// The protected app the sign-in started from (forward authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
 }
 
 /// What an email says.
