@@ -73,4 +73,32 @@ async fn sessions_know_their_apps(b: Backend) {
     t.teardown().await;
 }
 
-on_both_backends!(sessions_know_their_apps);
+/// `Remote-Email`: only a verified address, and a change through this
+/// server is seen at once (not after the cache's 30 seconds).
+async fn apps_are_told_only_a_verified_address(b: Backend) {
+    let Some(t) = setup_with(b, crate::mail::mail_on()).await else {
+        return;
+    };
+    let bob = user(&t.store, "bob").await;
+    let (_, me) = login(&t.store, bob, FIREFOX_LINUX, "81.2.69.142").await;
+    assert_eq!(t.store.verified_email(bob).await.unwrap(), None);
+    t.store.set_email(&me, "bob@example.org").await.unwrap();
+    assert_eq!(
+        t.store.verified_email(bob).await.unwrap(),
+        None,
+        "waiting is not verified"
+    );
+    let sent = crate::mail::send_all(&t.store).await;
+    let token = sent[0].1.clone().unwrap();
+    t.store.verify_email(token.expose_secret()).await.unwrap();
+    assert_eq!(
+        t.store.verified_email(bob).await.unwrap().as_deref(),
+        Some("bob@example.org")
+    );
+    t.teardown().await;
+}
+
+on_both_backends!(
+    sessions_know_their_apps,
+    apps_are_told_only_a_verified_address
+);
