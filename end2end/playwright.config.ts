@@ -118,11 +118,11 @@ function faSetUp(): void {
   fs.writeFileSync(path.join(prefixSub, "nginx.conf"), `${head(prefixSub)}http {\naccess_log off;\ninclude ${snippets}/sessionboard-http.conf;\nupstream sessionboard { server 127.0.0.1:3122; keepalive 8; }\nserver {\n${tls}server_name auth.sb.test;\n${toSessionboard}}\nserver {\n${tls}server_name wiki.sb.test;\ninclude ${snippets}/sessionboard-server.conf;\n${protect("/", 3124)}}\nserver {\n${tls}server_name photos.sb.test;\ninclude ${snippets}/sessionboard-server.conf;\n${protect("/", 3125)}}\n}\n`);
   const caddyfile = fs
     .readFileSync(path.join(deployDir, "Caddyfile"), "utf8")
-    .replace(/^example\.com \{.*# @SITE$/m, `${FA.caddy} {`)
-    .replace(/127\.0\.0\.1:3000(.*# @SESSIONBOARD)$/gm, "127.0.0.1:3126$1")
-    .replace(/127\.0\.0\.1:8081(.*# @WIKI)$/gm, "127.0.0.1:3124$1")
-    .replace(/127\.0\.0\.1:8082(.*# @PHOTOS)$/gm, "127.0.0.1:3125$1");
-  fs.writeFileSync(path.join(faDir, "caddy", "Caddyfile"), `{\n\tadmin off\n\tauto_https off\n\tstorage file_system ${faDir}/caddy/data\n}\n\n${caddyfile}`);
+    .replace(/^example\.com \{$/m, `${FA.caddy} {`)
+    .replaceAll("127.0.0.1:3000", "127.0.0.1:3126")
+    .replaceAll("127.0.0.1:8081", "127.0.0.1:3124")
+    .replaceAll("127.0.0.1:8082", "127.0.0.1:3125");
+  fs.writeFileSync(path.join(faDir, "caddy", "Caddyfile"), `{\n\tadmin off\n\tauto_https off\n\tstorage file_system ${faDir}/caddy/data\n\tlog {\n\t\tlevel ERROR\n\t}\n}\n\n${caddyfile}`);
 }
 faSetUp();
 

@@ -190,7 +190,7 @@ pub mod query {
     /// forward-auth gateways use.
     pub const RETURN: &str = "rd";
     /// `/auth/refused?app=<name>&why=<reason>`: which app refused, and why
-    /// ([`WHY_TWO_FACTOR`] or [`WHY_NOT_ALLOWED`]).
+    /// ([`WHY_TWO_FACTOR`], [`WHY_NOT_ALLOWED`] or [`WHY_UNKNOWN`]).
     pub const APP: &str = "app";
     /// See [`APP`].
     pub const WHY: &str = "why";
@@ -198,6 +198,8 @@ pub mod query {
     pub const WHY_TWO_FACTOR: &str = "two_factor";
     /// The app is not open to the account.
     pub const WHY_NOT_ALLOWED: &str = "not_allowed";
+    /// The address is no configured app.
+    pub const WHY_UNKNOWN: &str = "unknown";
     /// `/login?ended=1`: this session was ended from another device.
     pub const ENDED: &str = "ended";
     /// `/login?expired=1`: this session timed out.

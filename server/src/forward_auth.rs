@@ -120,7 +120,7 @@ pub async fn verify(State(state): State<AppState>, req: Request) -> Response {
         }
         return refuse(
             StatusCode::FORBIDDEN,
-            refused_page(&state, None, "unknown"),
+            refused_page(&state, None, query::WHY_UNKNOWN),
             redirect,
         );
     };

@@ -18,14 +18,19 @@ pub fn AppRefused() -> impl IntoView {
         .get(keys::APP)
         .and_then(|name| rules.apps.named(&name).map(|a| a.name.clone()))
         .unwrap_or_else(|| "This app".to_owned());
-    let two_factor = q.get(keys::WHY).as_deref() == Some(keys::WHY_TWO_FACTOR);
-    let body = if two_factor {
+    let why = q.get(keys::WHY).unwrap_or_default();
+    let body = if why == keys::WHY_TWO_FACTOR {
         view! {
             <p>{format!("{app} asks for a second factor: sign in with a code from an authenticator app.")}</p>
             <p>
                 <a class="btn btn-primary" href=Page::TwoFactor.path()>"Set up two-factor authentication"</a>
                 " then log out and sign in again with a code."
             </p>
+        }
+        .into_any()
+    } else if why == keys::WHY_UNKNOWN {
+        view! {
+            <p>"This address is not one of the apps Sessionboard signs you in to. Check the link, or ask the person who runs it."</p>
         }
         .into_any()
     } else {

@@ -218,6 +218,14 @@ async fn refusals_say_why_and_where_to_read_it() {
     let html = text(h.send(page(&to, &bob)).await).await;
     assert!(html.contains("Vault asks for a second factor"), "{html}");
     assert!(html.contains("href=\"/account/two-factor\""));
+    // An address that is no app says so, not "not open to you".
+    let res = ask(&h, nginx("https://nowhere.example.com/", &bob)).await;
+    let to = location(&res)
+        .unwrap()
+        .trim_start_matches(ORIGIN)
+        .to_owned();
+    let html = text(h.send(page(&to, &bob)).await).await;
+    assert!(html.contains("not one of the apps"), "{html}");
 }
 
 #[tokio::test]
