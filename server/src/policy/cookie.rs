@@ -1,5 +1,4 @@
 //! The session cookie's value in a request.
-use app::contract::SESSION_COOKIE;
 use axum::http::{HeaderMap, header};
 
 /// The session cookie's value as bytes, the first one wins. Found by hand
@@ -9,12 +8,8 @@ use axum::http::{HeaderMap, header};
 /// in the web bench. Bytes rather than `to_str`, so that another cookie's
 /// odd byte does not hide ours; and not checked as UTF-8, since only a
 /// token's shape (ASCII) is ever accepted, and it is checked next.
-pub fn session_cookie(headers: &HeaderMap) -> Option<&[u8]> {
-    named_cookie(headers, SESSION_COOKIE)
-}
-
-/// The value of the cookie `name` (the session cookie's name in the
-/// server's [`CookieScope`](app::contract::CookieScope)), the first wins.
+/// `name` is the session cookie's name in the server's
+/// [`CookieScope`](app::contract::CookieScope).
 pub fn named_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> {
     headers
         .get_all(header::COOKIE)
@@ -46,6 +41,7 @@ fn ours<'v>(pair: &'v [u8], name: &str) -> Option<&'v [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::contract::SESSION_COOKIE;
     use axum::http::HeaderValue;
 
     fn cookies(values: &[&[u8]]) -> HeaderMap {
@@ -57,7 +53,8 @@ mod tests {
     }
 
     fn found(values: &[&[u8]]) -> Option<String> {
-        session_cookie(&cookies(values)).map(|v| String::from_utf8_lossy(v).into_owned())
+        named_cookie(&cookies(values), SESSION_COOKIE)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
     }
 
     #[test]

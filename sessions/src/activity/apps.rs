@@ -11,21 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 const ROWS_PER_STATEMENT: usize = 1_000;
 
 fn upsert_sql(backend: DbBackend, rows: usize) -> String {
-    let mut n = 0;
-    let values: Vec<String> = (0..rows)
-        .map(|_| {
-            let p: Vec<String> = (0..5)
-                .map(|_| {
-                    n += 1;
-                    match backend {
-                        DbBackend::Postgres => format!("${n}"),
-                        _ => format!("?{n}"),
-                    }
-                })
-                .collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
+    let values = super::places::placeholders(backend, 0, rows, 5);
     // SQLite's two-argument max() is PostgreSQL's GREATEST().
     let max = match backend {
         DbBackend::Postgres => "GREATEST",
@@ -33,10 +19,9 @@ fn upsert_sql(backend: DbBackend, rows: usize) -> String {
     };
     format!(
         "INSERT INTO session_apps (session_id, app, first_seen_at, last_seen_at, pages) \
-         VALUES {} ON CONFLICT (session_id, app) DO UPDATE SET \
+         VALUES {values} ON CONFLICT (session_id, app) DO UPDATE SET \
            last_seen_at = {max}(session_apps.last_seen_at, excluded.last_seen_at), \
-           pages = session_apps.pages + excluded.pages",
-        values.join(", ")
+           pages = session_apps.pages + excluded.pages"
     )
 }
 

@@ -88,15 +88,7 @@ impl SessionStore {
     /// Records a request of `current` from `ip`; `page_open` counts a page.
     /// Only memory is touched here: see [`flush_activity`](Self::flush_activity).
     pub fn record_activity(&self, current: &CurrentSession, ip: IpAddr, page_open: bool) {
-        self.inner.activity.record(
-            current.row_id,
-            current.user_id,
-            &current.public_id,
-            self.now_ms(),
-            canonical(ip),
-            page_open,
-            None,
-        );
+        self.record(current, ip, page_open, None);
     }
 
     /// [`record_activity`](Self::record_activity) of a request to the
@@ -108,6 +100,16 @@ impl SessionStore {
         page_open: bool,
         app: &Arc<str>,
     ) {
+        self.record(current, ip, page_open, Some(app));
+    }
+
+    fn record(
+        &self,
+        current: &CurrentSession,
+        ip: IpAddr,
+        page_open: bool,
+        app: Option<&Arc<str>>,
+    ) {
         self.inner.activity.record(
             current.row_id,
             current.user_id,
@@ -115,7 +117,7 @@ impl SessionStore {
             self.now_ms(),
             canonical(ip),
             page_open,
-            Some(app),
+            app,
         );
     }
 

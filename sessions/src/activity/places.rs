@@ -32,7 +32,12 @@ struct Counted {
     place_count: i32,
 }
 
-fn placeholders(backend: DbBackend, first: usize, rows: usize, per_row: usize) -> String {
+pub(super) fn placeholders(
+    backend: DbBackend,
+    first: usize,
+    rows: usize,
+    per_row: usize,
+) -> String {
     let mut n = first;
     (0..rows)
         .map(|_| {
