@@ -36,6 +36,22 @@ if (!fs.existsSync(KEY_FILE)) {
 
 const bin = path.join(root, "target/debug/sessionboard");
 
+/** `sessionboard admin ARGS…` against the main server's database, as an
+ * operator runs it; returns what it printed. */
+export function adminCommand(...args: string[]): string {
+  return execFileSync(bin, ["admin", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dbDir}/e2e.db?mode=rwc`,
+      SECRET_KEY_FILE: KEY_FILE,
+      GEOIP_DB: "sessions/tests/fixtures/geoip/GeoIP2-Country-Test.mmdb",
+      RUST_LOG: "warn",
+    },
+  });
+}
+
 function server(port: number, name: string, env: Record<string, string>) {
   return {
     // Through a shell, so that the log goes to a file the audit test reads.

@@ -55,6 +55,8 @@ pub mod sse {
     pub const EXPIRED: &str = "expired";
     /// It was ended from elsewhere.
     pub const ENDED: &str = "ended";
+    /// An administrator ended it (or locked the account).
+    pub const BY_ADMINISTRATOR: &str = "by_administrator";
 }
 
 /// Who may open a page; anyone else is redirected.
@@ -88,11 +90,15 @@ pub enum Page {
     ResetPassword,
     Logout,
     AppRefused,
+    Admin,
+    AdminUsers,
+    AdminSessions,
+    AdminAudit,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 13] = [
+    pub const ALL: [Page; 17] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -106,6 +112,10 @@ impl Page {
         Page::ResetPassword,
         Page::Logout,
         Page::AppRefused,
+        Page::Admin,
+        Page::AdminUsers,
+        Page::AdminSessions,
+        Page::AdminAudit,
     ];
 
     /// The page's path.
@@ -124,6 +134,10 @@ impl Page {
             Page::ResetPassword => "/login/reset",
             Page::Logout => "/logout",
             Page::AppRefused => "/auth/refused",
+            Page::Admin => "/admin",
+            Page::AdminUsers => "/admin/users",
+            Page::AdminSessions => "/admin/sessions",
+            Page::AdminAudit => "/admin/audit",
         }
     }
 
@@ -138,7 +152,11 @@ impl Page {
             | Page::ChangePassword
             | Page::Email
             | Page::TwoFactor
-            | Page::AppRefused => Access::SignedIn,
+            | Page::AppRefused
+            | Page::Admin
+            | Page::AdminUsers
+            | Page::AdminSessions
+            | Page::AdminAudit => Access::SignedIn,
             Page::VerifyEmail | Page::ResetPassword | Page::Logout => Access::Anyone,
         }
     }
@@ -183,8 +201,32 @@ impl PossibleRouteMatch for Page {
     }
 }
 
+/// The audit log's export (JSON lines), filtered by the audit page's keys.
+pub const AUDIT_EXPORT_PATH: &str = "/admin/audit.jsonl";
+
 /// Query keys the pages read after a plain form post or a redirect.
 pub mod query {
+    /// `/admin/users?user=<name>`: one account; also the audit filter's account.
+    pub const USER: &str = "user";
+    /// `/admin/users?q=<text>`: the search.
+    pub const SEARCH: &str = "q";
+    /// `/admin/users?user=<name>&done=<what>`: what an administrator did.
+    pub const DONE: &str = "done";
+    /// `/admin/sessions?country=<ISO code>`: sessions last seen there.
+    pub const COUNTRY: &str = "country";
+    /// `/admin/sessions?device=<Desktop|Mobile|Tablet|Bot|Other>`.
+    pub const DEVICE: &str = "device";
+    /// `/admin/sessions?review=1`: only sessions awaiting "Was this you?".
+    pub const REVIEW: &str = "review";
+    /// `/admin/sessions?bulk_ended=<n>`: a bulk end ended n sessions.
+    pub const ENDED_COUNT: &str = "bulk_ended";
+    /// `/admin/audit?kind=<kind>`: events of one kind.
+    pub const KIND: &str = "kind";
+    /// `/admin/audit?since=<YYYY-MM-DD>`: from that day (UTC).
+    pub const SINCE: &str = "since";
+    /// `/admin/audit?until=<YYYY-MM-DD>`: up to and including that day (UTC).
+    pub const UNTIL: &str = "until";
+
     /// `/login?rd=<URL>`, `/logout?rd=<URL>`: where to return afterwards
     /// (an app behind the proxy, or a page here); the name other
     /// forward-auth gateways use.
@@ -200,8 +242,11 @@ pub mod query {
     pub const WHY_NOT_ALLOWED: &str = "not_allowed";
     /// The address is no configured app.
     pub const WHY_UNKNOWN: &str = "unknown";
-    /// `/login?ended=1`: this session was ended from another device.
+    /// `/login?ended=1`: this session was ended from another device
+    /// ([`ENDED_BY_ADMINISTRATOR`] as the value: by an administrator).
     pub const ENDED: &str = "ended";
+    /// See [`ENDED`].
+    pub const ENDED_BY_ADMINISTRATOR: &str = "administrator";
     /// `/login?expired=1`: this session timed out.
     pub const EXPIRED: &str = "expired";
     /// `/login?signed_out=1`, `/sessions?signed_out=<n>`.
@@ -240,7 +285,7 @@ pub mod query {
     pub const SAVED: &str = "saved";
     /// "Saved" named older codes than those waiting: the newer ones stay.
     pub const NEWER: &str = "newer";
-    /// History paging cursors.
+    /// Paging cursors: history, accounts (`after`), audit events (`before`).
     pub const BEFORE: &str = "before";
     pub const AFTER: &str = "after";
 }

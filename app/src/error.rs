@@ -47,6 +47,16 @@ pub enum ErrorKind {
     SecondFactorLocked,
     /// With two-factor on, this needs a code.
     CodeRequired,
+    /// An administrator locked the account.
+    AccountLocked,
+    /// No account has that username (admin console).
+    UnknownAccount,
+    /// The admin console needs an administrator.
+    NotAdmin,
+    /// The admin console needs a sign-in with a second factor.
+    AdminNeedsSecondFactor,
+    /// An administrator may not lock their own account.
+    CannotLockSelf,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -85,7 +95,10 @@ impl ErrorKind {
             | Self::Request => 400,
             Self::LoginExpired | Self::TooManyCodes => 401,
             Self::TwoFactorOn | Self::TwoFactorOff => 409,
-            Self::SecondFactorLocked => 423,
+            Self::SecondFactorLocked | Self::AccountLocked => 423,
+            Self::UnknownAccount => 404,
+            Self::NotAdmin | Self::AdminNeedsSecondFactor => 403,
+            Self::CannotLockSelf => 409,
             Self::CodeRequired => 403,
             Self::MailDisabled => 501,
         }
@@ -118,6 +131,11 @@ impl ErrorKind {
             Self::TooManyCodes => m::TOO_MANY_CODES,
             Self::SecondFactorLocked => m::SECOND_FACTOR_LOCKED,
             Self::CodeRequired => m::CODE_REQUIRED,
+            Self::AccountLocked => m::ACCOUNT_LOCKED,
+            Self::UnknownAccount => m::UNKNOWN_ACCOUNT,
+            Self::NotAdmin => m::NOT_ADMIN,
+            Self::AdminNeedsSecondFactor => m::ADMIN_NEEDS_SECOND_FACTOR,
+            Self::CannotLockSelf => m::CANNOT_LOCK_SELF,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -243,6 +261,11 @@ impl From<sessions::StoreError> for AppError {
             S::TooManyCodes => ErrorKind::TooManyCodes,
             S::SecondFactorLocked => ErrorKind::SecondFactorLocked,
             S::CodeRequired => ErrorKind::CodeRequired,
+            S::AccountLocked => ErrorKind::AccountLocked,
+            S::UnknownAccount => ErrorKind::UnknownAccount,
+            S::NotAdmin => ErrorKind::NotAdmin,
+            S::AdminNeedsSecondFactor => ErrorKind::AdminNeedsSecondFactor,
+            S::CannotLockSelf => ErrorKind::CannotLockSelf,
             S::Database(_) | S::PasswordHashing | S::Mail(_) | S::SecretUnreadable => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable

@@ -85,6 +85,10 @@ mod ssr {
                         <Route path=Page::ResetPassword view=pages::ResetPassword ssr=ssr.clone()/>
                         <Route path=Page::Logout view=pages::Logout ssr=ssr.clone()/>
                         <Route path=Page::AppRefused view=pages::AppRefused ssr=ssr.clone()/>
+                        <Route path=Page::Admin view=pages::Admin ssr=ssr.clone()/>
+                        <Route path=Page::AdminUsers view=pages::AdminUsers ssr=ssr.clone()/>
+                        <Route path=Page::AdminSessions view=pages::AdminSessions ssr=ssr.clone()/>
+                        <Route path=Page::AdminAudit view=pages::AdminAudit ssr=ssr.clone()/>
                         <Route path=Page::TwoFactor view=pages::TwoFactor ssr/>
                     </Routes>
                 </main>

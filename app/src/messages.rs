@@ -28,6 +28,12 @@ pub const TWO_FACTOR_OFF_ALREADY: &str = "Two-factor authentication is off.";
 pub const TOO_MANY_CODES: &str =
     "Too many wrong codes for this sign-in. Please sign in again with your password.";
 pub const SECOND_FACTOR_LOCKED: &str = "Too many wrong codes were typed for this account in a row, so codes are no longer accepted. Use a device that is still signed in, or ask the operator to unlock your account.";
+pub const ACCOUNT_LOCKED: &str =
+    "This account is locked by an administrator. Ask your administrator to unlock it.";
+pub const UNKNOWN_ACCOUNT: &str = "There is no account with that username.";
+pub const NOT_ADMIN: &str = "This page is for administrators. An operator makes one with `sessionboard admin grant USERNAME`.";
+pub const ADMIN_NEEDS_SECOND_FACTOR: &str = "The admin console needs a sign-in with a second factor: turn on two-factor authentication, then sign out and sign in again with a code.";
+pub const CANNOT_LOCK_SELF: &str = "You cannot lock your own account.";
 pub const CODE_REQUIRED: &str = "Your account has two-factor authentication: enter the code from your authenticator app (or a recovery code).";
 pub const RECOVERY_CODES_REGENERATED: &str =
     "New recovery codes are below. The old ones no longer work.";
@@ -56,6 +62,7 @@ pub const DATABASE_DOWN: &str =
     "The session database is unavailable. Please try again in a moment.";
 
 pub const ENDED_ELSEWHERE: &str = "This session was ended from another device.";
+pub const ENDED_BY_ADMINISTRATOR: &str = "This session was ended by an administrator.";
 pub const EXPIRED: &str =
     "Your session expired after a period of inactivity. Please sign in again.";
 pub const BUSY: &str = "Sessionboard is busy right now. Please try again in a moment.";

@@ -11,6 +11,7 @@ mod m20261128_000004_email_alerts;
 mod m20261128_000005_two_factor;
 mod m20261207_000001_hardening;
 mod m20261208_000001_forward_auth;
+mod m20261209_000001_admin;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_two_factor::Migration),
             Box::new(m20261207_000001_hardening::Migration),
             Box::new(m20261208_000001_forward_auth::Migration),
+            Box::new(m20261209_000001_admin::Migration),
         ]
     }
 }

@@ -51,6 +51,14 @@ pub struct Config {
     #[arg(long, env = "HISTORY_RETENTION", default_value = "90d", value_parser = duration)]
     pub history_retention: Duration,
 
+    /// Where Prometheus scrapes `/metrics` (e.g. 127.0.0.1:9100); off when unset.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// How long audit events stay in the database.
+    #[arg(long, env = "AUDIT_RETENTION", default_value = "365d", value_parser = duration)]
+    pub audit_retention: Duration,
+
     /// How often pending activity (last seen, pages visited) is written.
     #[arg(long, env = "ACTIVITY_FLUSH_INTERVAL", default_value = "5s", value_parser = duration)]
     pub activity_flush_interval: Duration,
@@ -192,6 +200,16 @@ pub enum Command {
 /// Operator tasks on accounts.
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Admin {
+    /// Makes an account an administrator (the admin console at /admin).
+    Grant {
+        /// The account's username.
+        username: String,
+    },
+    /// Takes administration away from an account.
+    Revoke {
+        /// The account's username.
+        username: String,
+    },
     /// Lets two-factor codes be checked again on an account locked after
     /// too many wrong codes in a row.
     Unlock {
@@ -278,6 +296,7 @@ impl Config {
             idle_timeout: self.session_idle_timeout,
             max_age: self.session_max_age,
             history_retention: self.history_retention,
+            audit_retention: self.audit_retention,
             activity_flush_interval: self.activity_flush_interval,
             auth_cache_ttl: self.auth_cache_ttl,
             auth_cache_ttl_unlistened: self.auth_cache_ttl_without_listener,

@@ -96,6 +96,15 @@ fn refused_page(state: &AppState, app: Option<&App>, why: &str) -> String {
 
 /// `/auth/verify` (any method: Traefik forwards the original one).
 pub async fn verify(State(state): State<AppState>, req: Request) -> Response {
+    // Timed here rather than by a layer: this route stays unlayered.
+    let start = std::time::Instant::now();
+    let res = answer(state, req).await;
+    metrics::histogram!(crate::metrics::REQUEST_SECONDS, "class" => "verify")
+        .record(start.elapsed().as_secs_f64());
+    res
+}
+
+async fn answer(state: AppState, req: Request) -> Response {
     let peer = req.extensions().get::<Peer>().and_then(|p| p.0);
     let current = req.extensions().get::<Arc<CurrentSession>>().cloned();
     // Only a trusted proxy says what the original request was.

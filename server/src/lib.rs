@@ -2,18 +2,20 @@
 //! The Sessionboard server as a library: [`router`] builds the whole app
 //! (pages, server functions, live stream, health checks, static files)
 //! inside the request policy, so that tests can drive it with `oneshot`.
+mod audit_export;
 pub mod config;
 pub mod demo;
 mod forward_auth;
 mod live;
 pub mod mailer;
+pub mod metrics;
 pub mod policy;
 mod startup;
 mod state;
 
 pub use state::{AppState, WebConfig};
 
-use app::contract::{EVENTS_PATH, VERIFY_PATH};
+use app::contract::{AUDIT_EXPORT_PATH, EVENTS_PATH, VERIFY_PATH};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Sessionboard {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route(EVENTS_PATH, get(live::events))
+        .route(AUDIT_EXPORT_PATH, get(audit_export::export))
         .with_state(state.clone())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -108,6 +111,7 @@ pub fn router(state: AppState) -> Sessionboard {
         .with_state(leptos_options)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(metrics::track))
         // Added after the layers, so without them: two-byte answers have
         // nothing to compress, and probes would flood a request log (a
         // layered route also costs a boxed clone per request).
@@ -147,6 +151,8 @@ pub enum StartError {
     CookieDomain(String),
     #[error("secret key: {0}")]
     SecretKey(String),
+    #[error("metrics (METRICS_ADDR): {0}")]
+    Metrics(String),
     #[error("could not create the demo data: {0}")]
     Demo(#[from] sessions::StoreError),
 }

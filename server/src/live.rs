@@ -30,12 +30,14 @@ struct Stream {
     /// holds the token itself.
     digest: TokenDigest,
     current: Arc<CurrentSession>,
+    _open: crate::metrics::OpenStream,
 }
 
 fn signed_out(reason: EndReason) -> Event {
     let data = match reason {
         EndReason::SignedOut => sse::LOGGED_OUT,
         EndReason::Expired => sse::EXPIRED,
+        EndReason::ByAdministrator | EndReason::AccountLocked => sse::BY_ADMINISTRATOR,
         _ => sse::ENDED,
     };
     Event::default().event(sse::SIGNED_OUT).data(data)
@@ -86,6 +88,7 @@ pub async fn events(
         state,
         digest,
         current,
+        _open: crate::metrics::OpenStream::open(),
     };
     let stream = stream::unfold(Some(start), |st| async move {
         let mut st = st?;

@@ -8,7 +8,10 @@ use server::config::{Admin, Command, Config};
 use server::{AppState, Connections, WebConfig, demo, router};
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
+use tracing::Level;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 // Every request allocates a little (headers, extensions, futures) on two
 // or more threads; mimalloc's thread-local heaps make that cheaper than glibc.
@@ -37,7 +40,29 @@ async fn shutdown_signal() {
 
 /// `sessionboard admin …`: one operator task, instead of serving.
 async fn admin(store: &SessionStore, task: &Admin) -> anyhow::Result<()> {
+    let no_account = |username: &str, e: sessions::StoreError| match e {
+        sessions::StoreError::UnknownAccount => anyhow::anyhow!("no account named {username:?}"),
+        e => e.into(),
+    };
     match task {
+        Admin::Grant { username } => {
+            store
+                .grant_admin(username)
+                .await
+                .map_err(|e| no_account(username, e))?;
+            println!(
+                "{username} is an administrator. The console at /admin needs a sign-in with a \
+                 second factor: {username} turns on two-factor authentication, signs in with a code, \
+                 and confirms again when asked."
+            );
+        }
+        Admin::Revoke { username } => {
+            store
+                .revoke_admin(username)
+                .await
+                .map_err(|e| no_account(username, e))?;
+            println!("{username} is no longer an administrator.");
+        }
         Admin::Unlock { username } => {
             anyhow::ensure!(
                 store.unlock_second_factor(username).await?,
@@ -55,11 +80,19 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    // The audit table keeps every audit event whatever the log's level.
+    let audit = sessions::AuditQueue::new();
+    let audit_layer = audit
+        .layer()
+        .with_filter(Targets::new().with_target(sessions::audit::AUDIT_TARGET, Level::TRACE));
+    let registry = tracing_subscriber::registry().with(audit_layer);
     if config.log_format == "json" {
-        logs.json().init();
+        let logs = tracing_subscriber::fmt::layer().json();
+        registry.with(logs.with_filter(filter)).init();
     } else {
-        logs.init();
+        registry
+            .with(tracing_subscriber::fmt::layer().with_filter(filter))
+            .init();
     }
     let web = WebConfig {
         origin: config.origin().context("PUBLIC_ORIGIN")?,
@@ -91,8 +124,16 @@ async fn main() -> anyhow::Result<()> {
 
     let store = SessionStore::new(db, store_config, geo);
     store.set_secret_keys(secret_key, previous_keys);
+    store.keep_audit(audit);
     if let Some(Command::Admin(task)) = &config.command {
-        return admin(&store, task).await;
+        let done = admin(&store, task).await;
+        store.write_audit().await.context("writing the audit log")?;
+        return done;
+    }
+    if store.admin_count().await? == 0 {
+        tracing::info!(
+            "no administrator yet: `sessionboard admin grant USERNAME` makes one (the console is at /admin)"
+        );
     }
     let background = store.spawn_background_tasks();
     let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
@@ -112,6 +153,26 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
+    if let Some(addr) = config.metrics_addr {
+        let handle = server::metrics::install()?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr} (METRICS_ADDR)"))?;
+        let scrape = server::metrics::router(handle, store.clone());
+        let mut stop = shutdown_rx.clone();
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop.changed().await;
+            };
+            if let Err(e) = axum::serve(listener, scrape)
+                .with_graceful_shutdown(stopped)
+                .await
+            {
+                tracing::error!(error = %e, "metrics listener failed");
+            }
+        });
+        tracing::info!("Prometheus metrics on http://{addr}/metrics (METRICS_ADDR)");
+    }
     let state = AppState::new(store.clone(), web, shutdown_rx, leptos_options);
     let app = router(state);
 
@@ -138,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
         .flush_activity()
         .await
         .context("writing pending activity")?;
+    store.write_audit().await.context("writing the audit log")?;
     tracing::info!(sessions = written, "pending activity written; bye");
     Ok(())
 }

@@ -10,8 +10,8 @@ use crate::store::SessionStore;
 use crate::{Result, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    SqlErr, TransactionTrait,
 };
 use std::net::IpAddr;
 
@@ -184,4 +184,24 @@ pub(crate) async fn account_row<C: sea_orm::ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(StoreError::UserNotFound)
+}
+
+impl SessionStore {
+    /// The usernames of these accounts (an unknown id is left out).
+    pub(crate) async fn usernames_by_id(
+        &self,
+        ids: Vec<i64>,
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let found: Vec<(i64, String)> = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Username])
+            .filter(user::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(&self.inner.db)
+            .await?;
+        Ok(found.into_iter().collect())
+    }
 }

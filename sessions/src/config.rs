@@ -11,6 +11,8 @@ pub struct StoreConfig {
     pub max_age: Duration,
     /// Ended sessions are deleted this long after ending (default 90 days).
     pub history_retention: Duration,
+    /// Audit events are deleted this long after they happened (default 1 year).
+    pub audit_retention: Duration,
     /// Pending activity is written at most this often (default 5 s).
     pub activity_flush_interval: Duration,
     /// How long a successful authentication is reused without a database
@@ -42,6 +44,7 @@ impl Default for StoreConfig {
             idle_timeout: Duration::from_secs(14 * DAY),
             max_age: Duration::from_secs(30 * DAY),
             history_retention: Duration::from_secs(90 * DAY),
+            audit_retention: Duration::from_secs(365 * DAY),
             activity_flush_interval: Duration::from_secs(5),
             auth_cache_ttl: Duration::from_secs(30),
             auth_cache_ttl_unlistened: Duration::from_secs(1),
@@ -76,6 +79,9 @@ impl StoreConfig {
         }
         if self.history_retention.is_zero() {
             return bad("HISTORY_RETENTION must be longer than zero");
+        }
+        if self.audit_retention.is_zero() {
+            return bad("AUDIT_RETENTION must be longer than zero");
         }
         if t.window.is_zero() || t.registration_window.is_zero() {
             return bad("LOGIN_LOCKOUT and REGISTER_WINDOW must be longer than zero");

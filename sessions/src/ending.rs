@@ -123,6 +123,7 @@ impl SessionStore {
     /// the ending transaction): no cache here may serve them, their pending
     /// activity is dropped, and this server's pages hear of it.
     pub(crate) fn announce_ended(&self, rows: &[session::Model], reason: EndReason) {
+        crate::stats::sessions_ended(reason, rows.len());
         for row in rows {
             tracing::info!(target: "audit", session = %row.public_id, user_id = row.user_id, reason = ?reason, "session ended");
             self.inner.recently_ended.record(&row.public_id);

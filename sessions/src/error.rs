@@ -100,6 +100,21 @@ pub enum StoreError {
     /// The account behind a session no longer exists.
     #[error("user not found")]
     UserNotFound,
+    /// No account has that username.
+    #[error("no such account")]
+    UnknownAccount,
+    /// The account is locked by an administrator: no new sign-ins.
+    #[error("account locked")]
+    AccountLocked,
+    /// The admin console needs an administrator's account.
+    #[error("not an administrator")]
+    NotAdmin,
+    /// The admin console needs a session that signed in with a second factor.
+    #[error("administrators must sign in with a second factor")]
+    AdminNeedsSecondFactor,
+    /// An administrator locking their own account.
+    #[error("cannot lock one's own account")]
+    CannotLockSelf,
     /// A malformed history cursor.
     #[error("invalid history cursor")]
     InvalidCursor,

@@ -14,8 +14,10 @@
 
 mod accounts;
 mod activity;
+mod admin;
 pub mod agent;
 pub mod apps;
+pub mod audit;
 mod authn;
 pub mod client_ip;
 pub mod clock;
@@ -44,10 +46,16 @@ mod review_rule;
 pub mod secret;
 mod sessions_page;
 mod sql;
+mod stats;
 mod store;
 mod two_factor;
 
+pub use admin::{
+    AccountSummary, AdminSession, AdminSessionPage, AdminUserView, SessionFilter, UserList,
+    UserQuery,
+};
 pub use agent::{ClientInfo, UserAgentClassifier, UserAgents};
+pub use audit::{AuditEntry, AuditFilter, AuditLayer, AuditPage, AuditQueue};
 pub use client_ip::{TrustedProxies, resolve_client_ip};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{HashingConfig, StoreConfig, StreamLimits, ThrottleConfig};
@@ -68,6 +76,7 @@ pub use password_reset::{RESET_TTL_MS, ResetLink};
 pub use review::{MAX_NAME_CHARS, normalize_name};
 pub use secret::{PasswordHash, SessionToken, TokenDigest};
 pub use sessions_page::SessionsPage;
+pub use stats::StoreStats;
 pub use store::{Background, SessionStore};
 pub use two_factor::{
     CODES_PER_LOGIN, CodeLock, Enrolment, LoginStep, PendingLogin, RecoveryCodes, SecretKey,

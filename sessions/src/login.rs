@@ -179,7 +179,23 @@ impl SessionStore {
         password: &str,
         facts: &RequestFacts,
     ) -> Result<LoginStep> {
+        let step = self.password_login(username, password, facts).await;
+        if let Err(e) = &step {
+            crate::stats::sign_in_refused("password", e);
+        }
+        step
+    }
+
+    async fn password_login(
+        &self,
+        username: &str,
+        password: &str,
+        facts: &RequestFacts,
+    ) -> Result<LoginStep> {
         let account = self.verify(username, password, facts).await?;
+        if account.locked_at.is_some() {
+            return Err(StoreError::AccountLocked);
+        }
         if account.totp_enabled_at.is_some() {
             let pending = self.begin_pending_login(&account).await?;
             return Ok(LoginStep::SecondFactor(pending));
@@ -231,6 +247,9 @@ impl SessionStore {
         };
         if stale {
             return Err(StoreError::InvalidCredentials);
+        }
+        if owner.locked_at.is_some() {
+            return Err(StoreError::AccountLocked);
         }
         let device = (
             info.device_type,
@@ -289,6 +308,7 @@ impl SessionStore {
         // This session's first authentication here needs no second read.
         self.inner.usernames.remember(user_id, &owner.username);
         let view = SessionView::from(row);
+        crate::stats::sign_in_succeeded(method);
         tracing::info!(target: "audit", user = %owner.username, session = %view.id, %ip, new_device = marks.new_device, new_location = marks.new_location, "session started");
         self.publish(SessionEvent::Started {
             user_id,

@@ -96,6 +96,12 @@ pub enum EndReason {
     /// A new password was set through a reset link: every session ended.
     #[sea_orm(string_value = "password_reset")]
     PasswordReset,
+    /// Ended by an administrator from the admin console.
+    #[sea_orm(string_value = "by_administrator")]
+    ByAdministrator,
+    /// An administrator locked the account: every session ended.
+    #[sea_orm(string_value = "account_locked")]
+    AccountLocked,
 }
 
 /// The owner's answer to "Was this you?".

@@ -72,6 +72,7 @@ impl SessionStore {
     async fn prune_side_tables(&self) -> Result<()> {
         self.prune_counters().await?;
         self.prune_failed_sign_ins().await?;
+        self.prune_audit().await?;
         let db = &self.inner.db;
         let backend = db.get_database_backend();
         let cutoff = self.now_ms() - ms(self.inner.config.history_retention);

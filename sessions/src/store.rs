@@ -50,6 +50,10 @@ pub(crate) struct Inner {
     pub mail_waiting: tokio::sync::Notify,
     /// Seals second-factor secrets and keys recovery-code hashes.
     pub secret_key: std::sync::OnceLock<crate::two_factor::key::Keyring>,
+    /// Audit events captured from the log, written with the activity.
+    pub audit: std::sync::OnceLock<crate::audit::AuditQueue>,
+    /// Counts for the operator's metrics.
+    pub counters: crate::stats::counters::Counters,
 }
 
 /// The session store. Cheap to clone; clones share everything.
@@ -113,6 +117,8 @@ impl SessionStore {
                     .build(),
                 mail_waiting: tokio::sync::Notify::new(),
                 secret_key: std::sync::OnceLock::new(),
+                audit: std::sync::OnceLock::new(),
+                counters: crate::stats::counters::Counters::default(),
             }),
         }
     }
@@ -220,6 +226,9 @@ impl SessionStore {
                     _ = flush.tick() => {
                         if let Err(e) = store.flush_activity().await {
                             tracing::warn!(error = %e, "activity flush failed; will retry");
+                        }
+                        if let Err(e) = store.write_audit().await {
+                            tracing::warn!(error = %e, "audit events not written; will retry");
                         }
                     }
                     _ = prune.tick() => {

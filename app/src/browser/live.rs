@@ -120,12 +120,13 @@ fn what_changed(old: &Dashboard, new: &Dashboard) -> String {
 
 /// Where the page goes when its own session ends, by why.
 fn signed_out_page(why: Option<String>) -> String {
-    let key = match why.as_deref() {
-        Some(sse::LOGGED_OUT) => query::SIGNED_OUT,
-        Some(sse::EXPIRED) => query::EXPIRED,
-        _ => query::ENDED,
+    let (key, value) = match why.as_deref() {
+        Some(sse::LOGGED_OUT) => (query::SIGNED_OUT, "1"),
+        Some(sse::EXPIRED) => (query::EXPIRED, "1"),
+        Some(sse::BY_ADMINISTRATOR) => (query::ENDED, query::ENDED_BY_ADMINISTRATOR),
+        _ => (query::ENDED, "1"),
     };
-    format!("{}?{key}=1", Page::Login.path())
+    format!("{}?{key}={value}", Page::Login.path())
 }
 
 /// The live stream: `changed` refetches, this session's own end leaves

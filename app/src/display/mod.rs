@@ -124,6 +124,8 @@ mod ssr {
             EndReason::Expired => "expired",
             EndReason::PasswordChanged => "password changed",
             EndReason::PasswordReset => "password reset",
+            EndReason::ByAdministrator => "ended by an administrator",
+            EndReason::AccountLocked => "account locked by an administrator",
         }
     }
 

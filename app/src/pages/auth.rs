@@ -14,7 +14,10 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn Login() -> impl IntoView {
     let q = query();
-    let info = if q.get(keys::ENDED).is_some() {
+    let ended = q.get(keys::ENDED);
+    let info = if ended.as_deref() == Some(keys::ENDED_BY_ADMINISTRATOR) {
+        Some(messages::ENDED_BY_ADMINISTRATOR.to_owned())
+    } else if ended.is_some() {
         Some(messages::ENDED_ELSEWHERE.to_owned())
     } else if q.get(keys::EXPIRED).is_some() {
         Some(messages::EXPIRED.to_owned())

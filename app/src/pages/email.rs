@@ -1,6 +1,6 @@
 //! Email alerts: the account's address, and the page its link opens.
 use super::password::PendingSignIns;
-use super::{query, url_error};
+use super::{alerts, query, url_error};
 use crate::components::{Field, reauth_field};
 use crate::contract::{Page, query as keys};
 use crate::dashboard::Proof;
@@ -8,15 +8,6 @@ use crate::messages;
 use crate::server_fns::email::{RemoveEmail, SetEmail, VerifyEmail as VerifyEmailFn};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-
-fn alerts(info: Option<String>, error: Option<String>) -> impl IntoView {
-    view! {
-        <div class="alerts" aria-live="polite">
-            {error.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
-            {info.map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
-        </div>
-    }
-}
 
 /// What the account's addresses are, and the forms to change them (each
 /// asks for a fresh proof when the session's is old).

@@ -1,6 +1,7 @@
 //! The pages. They run on the server only (islands mode); the interactive
 //! parts are the islands they wrap around server-rendered forms, so every
 //! page works without script.
+mod admin;
 mod auth;
 mod email;
 mod gateway;
@@ -8,6 +9,7 @@ mod password;
 mod sessions;
 mod two_factor;
 
+pub use admin::{Admin, AdminAudit, AdminSessions, AdminUsers};
 pub use auth::{ForgotPassword, Login, LoginVerify, Register, ResetPassword};
 pub use email::{Email, VerifyEmail};
 pub use gateway::{AppRefused, Logout};
@@ -58,6 +60,16 @@ where
         })
     };
     view! { <Suspense fallback=|| ()>{content}</Suspense> }
+}
+
+/// A page's messages: an error, or what was done.
+fn alerts(info: Option<String>, error: Option<String>) -> impl IntoView {
+    view! {
+        <div class="alerts" aria-live="polite">
+            {error.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+            {info.map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+        </div>
+    }
 }
 
 /// The query of the page being rendered (server side).

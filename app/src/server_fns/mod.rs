@@ -4,6 +4,7 @@
 //! form redirect, with the error in the query (`__err`), which the page
 //! reads back as its kind only.
 pub mod account;
+pub mod admin;
 pub mod board;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;

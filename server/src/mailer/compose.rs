@@ -136,6 +136,23 @@ pub fn security(origin: &str, n: &SecurityNotice) -> Text {
              accepted for your account until the operator unlocks it"
                 .to_owned(),
         ),
+        SecurityChange::EndedByAdministrator { sessions: 1 } => (
+            "An administrator ended one of your sessions",
+            "an administrator ended one of your sessions".to_owned(),
+        ),
+        SecurityChange::EndedByAdministrator { sessions } => (
+            "An administrator signed you out",
+            format!("an administrator ended {sessions} of your sessions"),
+        ),
+        SecurityChange::AccountLocked => (
+            "Your account was locked",
+            "an administrator locked your account: every session was ended and no one can              sign in to it until an administrator unlocks it"
+                .to_owned(),
+        ),
+        SecurityChange::AccountUnlocked => (
+            "Your account was unlocked",
+            "an administrator unlocked your account: you can sign in again".to_owned(),
+        ),
     };
     let sessions = format!("{origin}{}", Page::Sessions.path());
     Text {

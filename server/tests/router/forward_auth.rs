@@ -6,7 +6,7 @@ use axum::http::{Request, Response, StatusCode};
 use chrono::Duration as ChronoDuration;
 use server::WebConfig;
 use sessions::apps::Apps;
-use sessions::{HistoryQuery, LoginStep, RequestFacts, TrustedProxies};
+use sessions::{HistoryQuery, RequestFacts, TrustedProxies};
 use std::sync::Arc;
 
 /// The proxy, on loopback like nginx beside Sessionboard.
@@ -231,45 +231,22 @@ async fn refusals_say_why_and_where_to_read_it() {
 #[tokio::test]
 async fn a_sign_in_with_a_second_factor_opens_an_app_that_requires_one() {
     let h = gateway().await;
-    let (cookie, user) = h.session("carol").await;
-    let first = h
+    let (strong, user) = h.strong_session("carol", Some("Vault")).await;
+    let current = h
         .store
-        .authenticate(cookie.split_once('=').unwrap().1)
+        .authenticate(strong.split_once('=').unwrap().1)
         .await
         .unwrap()
         .unwrap();
-    h.store.begin_two_factor(&first).await.unwrap();
-    let e = h.store.two_factor_enrolment(&first).await.unwrap().unwrap();
-    let code = |at: chrono::DateTime<chrono::Utc>| {
-        let secret = totp_rs::Secret::try_from_base32(&e.secret_base32).unwrap();
-        let totp = totp_rs::Builder::new()
-            .with_secret(secret.as_bytes().to_vec())
-            .with_account_name("x")
-            .build()
-            .unwrap();
-        totp.generate(at.timestamp() as u64).to_string()
-    };
-    h.store
-        .confirm_two_factor(&first, &code(h.store.now()), false)
-        .await
-        .unwrap();
-    let facts = RequestFacts {
-        user_agent: UA.into(),
-        ip: "203.0.113.7".parse().unwrap(),
-        app: Some("Vault".into()),
-    };
-    let LoginStep::SecondFactor(pending) = h.store.login("carol", PASSWORD, &facts).await.unwrap()
-    else {
-        panic!("a second factor is asked for");
-    };
-    h.clock.advance(ChronoDuration::seconds(31));
-    let (token, view) = h
+    let view = h
         .store
-        .complete_login(pending.expose_secret(), &code(h.store.now()), &facts)
+        .list_active_sessions(user)
         .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == current.public_id)
         .unwrap();
     assert_eq!(view.started_app.as_deref(), Some("Vault"));
-    let strong = format!("__Host-sb_session={}", token.expose_secret());
     let res = ask(&h, nginx("https://vault.example.com/", &strong)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(h.store.list_active_sessions(user).await.unwrap().len() >= 2);

@@ -10,7 +10,8 @@ use migrations::{Migrator, MigratorTrait};
 use server::{AppState, WebConfig, router};
 use sessions::client_ip::ProxyHeader;
 use sessions::{
-    GeoIp, HashingConfig, ManualClock, RequestFacts, SessionStore, StoreConfig, TrustedProxies,
+    GeoIp, HashingConfig, LoginStep, ManualClock, RequestFacts, SessionStore, StoreConfig,
+    TrustedProxies,
 };
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -121,6 +122,53 @@ impl Harness {
             format!("{SESSION_COOKIE}={}", token.expose_secret()),
             user.id,
         )
+    }
+}
+
+impl Harness {
+    /// A new user with two-factor on, signed in with a code (from `app`,
+    /// if given) just now: its cookie header value and user id.
+    pub async fn strong_session(&self, name: &str, app: Option<&str>) -> (String, i64) {
+        let (cookie, user) = self.session(name).await;
+        let token = cookie.split_once('=').unwrap().1;
+        let first = self.store.authenticate(token).await.unwrap().unwrap();
+        self.store.begin_two_factor(&first).await.unwrap();
+        let e = self
+            .store
+            .two_factor_enrolment(&first)
+            .await
+            .unwrap()
+            .unwrap();
+        let code = |at: chrono::DateTime<Utc>| {
+            let secret = totp_rs::Secret::try_from_base32(&e.secret_base32).unwrap();
+            let totp = totp_rs::Builder::new()
+                .with_secret(secret.as_bytes().to_vec())
+                .with_account_name("x")
+                .build()
+                .unwrap();
+            totp.generate(at.timestamp() as u64).to_string()
+        };
+        self.store
+            .confirm_two_factor(&first, &code(self.store.now()), false)
+            .await
+            .unwrap();
+        let facts = RequestFacts {
+            user_agent: UA.into(),
+            ip: "203.0.113.7".parse().unwrap(),
+            app: app.map(Into::into),
+        };
+        let LoginStep::SecondFactor(pending) =
+            self.store.login(name, PASSWORD, &facts).await.unwrap()
+        else {
+            panic!("a second factor is asked for");
+        };
+        self.clock.advance(chrono::Duration::seconds(31));
+        let (token, _) = self
+            .store
+            .complete_login(pending.expose_secret(), &code(self.store.now()), &facts)
+            .await
+            .unwrap();
+        (format!("{SESSION_COOKIE}={}", token.expose_secret()), user)
     }
 }
 

@@ -2,8 +2,10 @@
 //! (origin check, session tracking, guards, headers) and the routes.
 mod harness;
 
+mod admin;
 mod forward_auth;
 mod guards;
+mod metrics;
 mod origin;
 mod security;
 mod tracking;

@@ -71,10 +71,15 @@ impl SessionStore {
     /// and ends it).
     pub fn authenticate_cached_digest(&self, digest: &TokenDigest) -> Option<Arc<CurrentSession>> {
         let now = self.now_ms();
-        let hit = self.inner.auth_cache.as_ref()?.get(digest, now)?;
+        let cache = self.inner.auth_cache.as_ref()?;
         // The cached last activity may lag the buffered one: an entry that
         // looks expired goes to the database path, which counts both.
-        (now < self.expiry(hit.created_at, hit.last_seen_at)).then_some(hit.current)
+        let hit = cache
+            .get(digest, now)
+            .filter(|hit| now < self.expiry(hit.created_at, hit.last_seen_at))
+            .map(|hit| hit.current);
+        self.count_cache(hit.is_some());
+        hit
     }
 
     /// Reads the session of `digest`: `None` unless active and within its

@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table; they match the `migrations` crate.
 //! Timestamps are milliseconds since the Unix epoch (UTC).
+pub mod audit_event;
 pub mod email_token;
 pub mod failed_sign_in;
 pub mod mail_outbox;

@@ -49,6 +49,10 @@ pub struct Model {
     /// The latest failed sign-in recorded for the account (the sessions
     /// page reads the list only when it is recent).
     pub failed_sign_in_at: Option<i64>,
+    /// An administrator (granted with `sessionboard admin grant`).
+    pub is_admin: bool,
+    /// When an administrator locked the account: no new sign-ins.
+    pub locked_at: Option<i64>,
 }
 
 /// Relations of `users`.

@@ -7,8 +7,8 @@ use crate::{Result, StoreError};
 /// A position in the history: the login time and public id of an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HistoryCursor {
-    pub(super) created_at_ms: i64,
-    pub(super) public_id: String,
+    pub(crate) created_at_ms: i64,
+    pub(crate) public_id: String,
 }
 
 impl HistoryCursor {

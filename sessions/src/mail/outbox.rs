@@ -102,6 +102,15 @@ pub enum SecurityChange {
     EmailChanged,
     /// Too many wrong codes in a row: codes are no longer checked.
     SecondFactorLocked,
+    /// An administrator ended sessions of the account.
+    EndedByAdministrator {
+        /// How many.
+        sessions: u64,
+    },
+    /// An administrator locked the account (every session ended).
+    AccountLocked,
+    /// An administrator unlocked the account.
+    AccountUnlocked,
 }
 
 /// A security notice: which account, what changed, when.

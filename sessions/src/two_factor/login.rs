@@ -108,6 +108,19 @@ impl SessionStore {
         typed_code: &str,
         facts: &RequestFacts,
     ) -> Result<(SessionToken, SessionView)> {
+        let done = self.code_login(pending, typed_code, facts).await;
+        if let Err(e) = &done {
+            crate::stats::sign_in_refused("second_factor", e);
+        }
+        done
+    }
+
+    async fn code_login(
+        &self,
+        pending: &str,
+        typed_code: &str,
+        facts: &RequestFacts,
+    ) -> Result<(SessionToken, SessionView)> {
         let row = self
             .open_pending(pending)
             .await?

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod activity;
+mod admin;
 mod apps;
 mod cross_server;
 mod ending;
