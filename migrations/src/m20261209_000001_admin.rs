@@ -48,14 +48,49 @@ impl MigrationTrait for Migration {
             "CREATE INDEX IF NOT EXISTS idx_audit_events_kind ON audit_events (kind, id)",
         )
         .await?;
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            db.execute_unprepared(TRIGRAM_INDEXES).await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "DROP INDEX IF EXISTS idx_users_username_trgm; \
+                     DROP INDEX IF EXISTS idx_users_email_trgm",
+                )
+                .await?;
+        }
         crate::columns::drop_table(manager, AuditEvents::Table).await?;
         crate::columns::drop(manager, Users::Table, [Users::IsAdmin, Users::LockedAt]).await
     }
 }
+
+/// The administrators' account search (part of a username or an email
+/// address) through trigram indexes where PostgreSQL has `pg_trgm` (a
+/// contrib module, usually there); without it, the search reads the table.
+const TRIGRAM_INDEXES: &str = r#"
+DO $$
+DECLARE trgm_schema text;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'pg_trgm not created (%): the account search reads the table', SQLERRM;
+    END;
+  END IF;
+  SELECT n.nspname INTO trgm_schema FROM pg_extension e
+    JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+  IF trgm_schema IS NOT NULL THEN
+    EXECUTE format('CREATE INDEX IF NOT EXISTS idx_users_username_trgm ON users USING gin (username_key %I.gin_trgm_ops)', trgm_schema);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS idx_users_email_trgm ON users USING gin (lower(email) %I.gin_trgm_ops)', trgm_schema);
+  END IF;
+END $$;
+"#;
 
 #[derive(DeriveIden, Clone, Copy)]
 enum Users {

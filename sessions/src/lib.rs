@@ -48,6 +48,8 @@ mod sessions_page;
 mod sql;
 mod stats;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 mod two_factor;
 
 pub use admin::{

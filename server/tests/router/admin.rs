@@ -103,7 +103,7 @@ async fn an_administrators_form_ends_another_accounts_session() {
 async fn the_audit_export_is_json_lines_for_administrators_only() {
     let h = harness().await;
     let queue = AuditQueue::new();
-    let _capture = sessions::audit::testing::capture(&queue);
+    let _capture = sessions::testing::capture(&queue);
     h.store.keep_audit(queue);
     let (alice, _) = h.strong_session("alice", None).await;
     h.store.grant_admin("alice").await.unwrap();

@@ -139,15 +139,7 @@ impl Harness {
             .await
             .unwrap()
             .unwrap();
-        let code = |at: chrono::DateTime<Utc>| {
-            let secret = totp_rs::Secret::try_from_base32(&e.secret_base32).unwrap();
-            let totp = totp_rs::Builder::new()
-                .with_secret(secret.as_bytes().to_vec())
-                .with_account_name("x")
-                .build()
-                .unwrap();
-            totp.generate(at.timestamp() as u64).to_string()
-        };
+        let code = |at| sessions::testing::totp_code_at(&e.secret_base32, at);
         self.store
             .confirm_two_factor(&first, &code(self.store.now()), false)
             .await

@@ -194,58 +194,6 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
 }
 
-/// Capturing audit events in tests that run side by side in one process.
-///
-/// A subscriber set per test thread (`tracing::subscriber::set_default`)
-/// is not enough: `tracing` caches per call site whether anyone listens,
-/// and a test thread without a subscriber can make a site look unheard
-/// for another. [`capture`](testing::capture) installs, once, a global
-/// subscriber that hands each event to the queue of the thread it happens
-/// on.
-#[doc(hidden)]
-pub mod testing {
-    use super::{AuditLayer, AuditQueue};
-    use std::cell::RefCell;
-    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-
-    thread_local! {
-        static CURRENT: RefCell<Option<AuditLayer>> = const { RefCell::new(None) };
-    }
-
-    struct PerThread;
-
-    impl<S: tracing::Subscriber> Layer<S> for PerThread {
-        fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
-            CURRENT.with(|c| {
-                if let Some(layer) = &*c.borrow() {
-                    layer.on_event(event, ctx);
-                }
-            });
-        }
-    }
-
-    /// Until the guard drops, this thread's audit events go to `queue`.
-    pub fn capture(queue: &AuditQueue) -> Guard {
-        static GLOBAL: std::sync::Once = std::sync::Once::new();
-        GLOBAL.call_once(|| {
-            let _ = tracing::subscriber::set_global_default(
-                tracing_subscriber::registry().with(PerThread),
-            );
-        });
-        CURRENT.with(|c| *c.borrow_mut() = Some(queue.layer()));
-        Guard(())
-    }
-
-    /// Stops this thread's capture when dropped.
-    pub struct Guard(());
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            CURRENT.with(|c| *c.borrow_mut() = None);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -250,7 +250,7 @@ async fn audit_events_are_kept_filtered_exported_and_pruned(b: Backend) {
     let Some(t) = setup(b).await else { return };
     let queue = AuditQueue::new();
     // This thread's events only: the test's store calls run on it.
-    let _capture = sessions::audit::testing::capture(&queue);
+    let _capture = sessions::testing::capture(&queue);
     t.store.keep_audit(queue);
     let alice = admin_session(&t, "alice").await;
     let bob = user(&t.store, "bob").await;

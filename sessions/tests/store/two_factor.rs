@@ -7,13 +7,7 @@ const GB: &str = "81.2.69.142";
 
 /// The code an authenticator app shows for `secret` at `at`.
 pub(crate) fn code_at(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> String {
-    let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
-    let totp = totp_rs::Builder::new()
-        .with_secret(secret.as_bytes().to_vec())
-        .with_account_name("x")
-        .build()
-        .unwrap();
-    totp.generate(at.timestamp() as u64).to_string()
+    sessions::testing::totp_code_at(secret_base32, at)
 }
 
 pub(crate) struct Enrolled {
