@@ -57,6 +57,8 @@ pub mod sse {
     pub const ENDED: &str = "ended";
     /// An administrator ended it (or locked the account).
     pub const BY_ADMINISTRATOR: &str = "by_administrator";
+    /// Its owner ended it to make room for a new sign-in (session limit).
+    pub const MADE_ROOM: &str = "made_room";
 }
 
 /// Who may open a page; anyone else is redirected.
@@ -90,6 +92,7 @@ pub enum Page {
     ResetPassword,
     Logout,
     AppRefused,
+    LoginRoom,
     Admin,
     AdminUsers,
     AdminSessions,
@@ -98,7 +101,7 @@ pub enum Page {
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 17] = [
+    pub const ALL: [Page; 18] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -112,6 +115,7 @@ impl Page {
         Page::ResetPassword,
         Page::Logout,
         Page::AppRefused,
+        Page::LoginRoom,
         Page::Admin,
         Page::AdminUsers,
         Page::AdminSessions,
@@ -134,6 +138,7 @@ impl Page {
             Page::ResetPassword => "/login/reset",
             Page::Logout => "/logout",
             Page::AppRefused => "/auth/refused",
+            Page::LoginRoom => "/login/room",
             Page::Admin => "/admin",
             Page::AdminUsers => "/admin/users",
             Page::AdminSessions => "/admin/sessions",
@@ -145,9 +150,11 @@ impl Page {
     pub const fn access(self) -> Access {
         match self {
             Page::Home => Access::Home,
-            Page::Login | Page::Register | Page::LoginVerify | Page::ForgotPassword => {
-                Access::SignedOut
-            }
+            Page::Login
+            | Page::Register
+            | Page::LoginVerify
+            | Page::LoginRoom
+            | Page::ForgotPassword => Access::SignedOut,
             Page::Sessions
             | Page::ChangePassword
             | Page::Email
@@ -247,6 +254,8 @@ pub mod query {
     pub const ENDED: &str = "ended";
     /// See [`ENDED`].
     pub const ENDED_BY_ADMINISTRATOR: &str = "administrator";
+    /// See [`ENDED`]: ended to make room for a new sign-in.
+    pub const ENDED_FOR_ROOM: &str = "room";
     /// `/login?expired=1`: this session timed out.
     pub const EXPIRED: &str = "expired";
     /// `/login?signed_out=1`, `/sessions?signed_out=<n>`.

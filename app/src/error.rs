@@ -57,6 +57,8 @@ pub enum ErrorKind {
     AdminNeedsSecondFactor,
     /// An administrator may not lock their own account.
     CannotLockSelf,
+    /// The account is at its session limit: choose a session to end.
+    SessionLimit,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -98,7 +100,7 @@ impl ErrorKind {
             Self::SecondFactorLocked | Self::AccountLocked => 423,
             Self::UnknownAccount => 404,
             Self::NotAdmin | Self::AdminNeedsSecondFactor => 403,
-            Self::CannotLockSelf => 409,
+            Self::CannotLockSelf | Self::SessionLimit => 409,
             Self::CodeRequired => 403,
             Self::MailDisabled => 501,
         }
@@ -136,6 +138,7 @@ impl ErrorKind {
             Self::NotAdmin => m::NOT_ADMIN,
             Self::AdminNeedsSecondFactor => m::ADMIN_NEEDS_SECOND_FACTOR,
             Self::CannotLockSelf => m::CANNOT_LOCK_SELF,
+            Self::SessionLimit => m::SESSION_LIMIT,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -266,6 +269,7 @@ impl From<sessions::StoreError> for AppError {
             S::NotAdmin => ErrorKind::NotAdmin,
             S::AdminNeedsSecondFactor => ErrorKind::AdminNeedsSecondFactor,
             S::CannotLockSelf => ErrorKind::CannotLockSelf,
+            S::SessionLimit => ErrorKind::SessionLimit,
             S::Database(_) | S::PasswordHashing | S::Mail(_) | S::SecretUnreadable => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable

@@ -81,6 +81,7 @@ mod ssr {
                         <Route path=Page::Email view=pages::Email ssr=ssr.clone()/>
                         <Route path=Page::VerifyEmail view=pages::VerifyEmail ssr=ssr.clone()/>
                         <Route path=Page::LoginVerify view=pages::LoginVerify ssr=ssr.clone()/>
+                        <Route path=Page::LoginRoom view=pages::LoginRoom ssr=ssr.clone()/>
                         <Route path=Page::ForgotPassword view=pages::ForgotPassword ssr=ssr.clone()/>
                         <Route path=Page::ResetPassword view=pages::ResetPassword ssr=ssr.clone()/>
                         <Route path=Page::Logout view=pages::Logout ssr=ssr.clone()/>

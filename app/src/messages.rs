@@ -63,6 +63,9 @@ pub const DATABASE_DOWN: &str =
 
 pub const ENDED_ELSEWHERE: &str = "This session was ended from another device.";
 pub const ENDED_BY_ADMINISTRATOR: &str = "This session was ended by an administrator.";
+pub const ENDED_FOR_ROOM: &str =
+    "This session was ended to make room for a new sign-in on another device.";
+pub const SESSION_LIMIT: &str = "Your account is signed in on as many devices as it may be. Choose one to sign out to continue.";
 pub const EXPIRED: &str =
     "Your session expired after a period of inactivity. Please sign in again.";
 pub const BUSY: &str = "Sessionboard is busy right now. Please try again in a moment.";

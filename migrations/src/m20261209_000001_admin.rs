@@ -17,6 +17,14 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
+        // A login whose factors were all given, waiting for its person to
+        // choose a session to end (MAX_SESSIONS_PER_ACCOUNT).
+        crate::columns::add(
+            manager,
+            PendingLogins::Table,
+            [string_len_null(PendingLogins::VerifiedMethod, 16)],
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()
@@ -65,6 +73,12 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         crate::columns::drop_table(manager, AuditEvents::Table).await?;
+        crate::columns::drop(
+            manager,
+            PendingLogins::Table,
+            [PendingLogins::VerifiedMethod],
+        )
+        .await?;
         crate::columns::drop(manager, Users::Table, [Users::IsAdmin, Users::LockedAt]).await
     }
 }
@@ -97,6 +111,12 @@ enum Users {
     Table,
     IsAdmin,
     LockedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum PendingLogins {
+    Table,
+    VerifiedMethod,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -55,6 +55,11 @@ pub struct Config {
     #[arg(long, env = "METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
 
+    /// Active sessions an account may have at once (0: no limit); at the
+    /// limit, a sign-in asks which session to end.
+    #[arg(long, env = "MAX_SESSIONS_PER_ACCOUNT", default_value_t = 0)]
+    pub max_sessions_per_account: u32,
+
     /// How long audit events stay in the database.
     #[arg(long, env = "AUDIT_RETENTION", default_value = "365d", value_parser = duration)]
     pub audit_retention: Duration,
@@ -297,6 +302,8 @@ impl Config {
             max_age: self.session_max_age,
             history_retention: self.history_retention,
             audit_retention: self.audit_retention,
+            max_sessions_per_account: (self.max_sessions_per_account > 0)
+                .then_some(self.max_sessions_per_account),
             activity_flush_interval: self.activity_flush_interval,
             auth_cache_ttl: self.auth_cache_ttl,
             auth_cache_ttl_unlistened: self.auth_cache_ttl_without_listener,

@@ -38,6 +38,7 @@ fn signed_out(reason: EndReason) -> Event {
         EndReason::SignedOut => sse::LOGGED_OUT,
         EndReason::Expired => sse::EXPIRED,
         EndReason::ByAdministrator | EndReason::AccountLocked => sse::BY_ADMINISTRATOR,
+        EndReason::MadeRoom => sse::MADE_ROOM,
         _ => sse::ENDED,
     };
     Event::default().event(sse::SIGNED_OUT).data(data)

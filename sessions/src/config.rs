@@ -11,6 +11,9 @@ pub struct StoreConfig {
     pub max_age: Duration,
     /// Ended sessions are deleted this long after ending (default 90 days).
     pub history_retention: Duration,
+    /// Active sessions an account may have at once; at the limit, a
+    /// sign-in waits for its person to choose one to end (default: none).
+    pub max_sessions_per_account: Option<u32>,
     /// Audit events are deleted this long after they happened (default 1 year).
     pub audit_retention: Duration,
     /// Pending activity is written at most this often (default 5 s).
@@ -45,6 +48,7 @@ impl Default for StoreConfig {
             max_age: Duration::from_secs(30 * DAY),
             history_retention: Duration::from_secs(90 * DAY),
             audit_retention: Duration::from_secs(365 * DAY),
+            max_sessions_per_account: None,
             activity_flush_interval: Duration::from_secs(5),
             auth_cache_ttl: Duration::from_secs(30),
             auth_cache_ttl_unlistened: Duration::from_secs(1),

@@ -115,6 +115,10 @@ pub enum StoreError {
     /// An administrator locking their own account.
     #[error("cannot lock one's own account")]
     CannotLockSelf,
+    /// The account has as many active sessions as it may: the person
+    /// chooses one to end ([`crate::SessionStore::make_room`]).
+    #[error("session limit reached")]
+    SessionLimit,
     /// A malformed history cursor.
     #[error("invalid history cursor")]
     InvalidCursor,

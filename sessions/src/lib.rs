@@ -43,6 +43,7 @@ mod reauth;
 mod retention;
 mod review;
 mod review_rule;
+mod room;
 pub mod secret;
 mod sessions_page;
 mod sql;

@@ -197,14 +197,22 @@ impl SessionStore {
             return Err(StoreError::AccountLocked);
         }
         if account.totp_enabled_at.is_some() {
-            let pending = self.begin_pending_login(&account).await?;
+            let pending = self.begin_pending_login(&account, None).await?;
             return Ok(LoginStep::SecondFactor(pending));
         }
         let proof = Proof::PasswordHash(&account.password_hash);
-        let (token, view) = self
-            .insert_session(account.id, proof, facts, AuthMethod::Password)
-            .await?;
-        Ok(LoginStep::SignedIn(token, Box::new(view)))
+        let method = AuthMethod::Password;
+        match self
+            .insert_session(account.id, proof, facts, method, None)
+            .await
+        {
+            Ok((token, view)) => Ok(LoginStep::SignedIn(token, Box::new(view))),
+            Err(StoreError::SessionLimit) => {
+                let pending = self.begin_pending_login(&account, Some(method)).await?;
+                Ok(LoginStep::MakeRoom(pending))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Starts a session for `user_id` (just registered, say). Returns the
@@ -214,8 +222,14 @@ impl SessionStore {
         user_id: i64,
         facts: &RequestFacts,
     ) -> Result<(SessionToken, SessionView)> {
-        self.insert_session(user_id, Proof::Registered, facts, AuthMethod::Password)
-            .await
+        self.insert_session(
+            user_id,
+            Proof::Registered,
+            facts,
+            AuthMethod::Password,
+            None,
+        )
+        .await
     }
 
     pub(crate) async fn insert_session(
@@ -224,6 +238,7 @@ impl SessionStore {
         proof: Proof<'_>,
         facts: &RequestFacts,
         method: AuthMethod,
+        room: Option<&str>,
     ) -> Result<(SessionToken, SessionView)> {
         let token = SessionToken::generate();
         let ua = truncate_user_agent(&facts.user_agent);
@@ -235,11 +250,16 @@ impl SessionStore {
         // Locks the account row against a concurrent password change, which
         // either committed before (then the hash differs here) or waits for
         // this session to exist (then it signs it out with the others).
-        let owner = user::Entity::find_by_id(user_id)
-            .lock_shared()
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::UserNotFound)?;
+        let limit = self.inner.config.max_sessions_per_account;
+        let owner = user::Entity::find_by_id(user_id);
+        // With a session limit, sign-ins of one account take turns: each
+        // counts what the one before it added.
+        let owner = if limit.is_some() {
+            owner.lock_exclusive()
+        } else {
+            owner.lock_shared()
+        };
+        let owner = owner.one(&txn).await?.ok_or(StoreError::UserNotFound)?;
         let stale = match proof {
             Proof::Registered => false,
             Proof::PasswordHash(verified) => *verified != owner.password_hash,
@@ -251,6 +271,7 @@ impl SessionStore {
         if owner.locked_at.is_some() {
             return Err(StoreError::AccountLocked);
         }
+        let made_room = self.within_limit(&txn, user_id, limit, room, now).await?;
         let device = (
             info.device_type,
             info.platform.as_str(),
@@ -302,6 +323,7 @@ impl SessionStore {
             .alert_by_mail(&txn, &owner, &row, marks, method)
             .await?;
         txn.commit().await?;
+        self.announce_ended(&made_room, crate::model::EndReason::MadeRoom);
         if alerted {
             self.inner.mail_waiting.notify_one();
         }

@@ -102,6 +102,10 @@ pub enum EndReason {
     /// An administrator locked the account: every session ended.
     #[sea_orm(string_value = "account_locked")]
     AccountLocked,
+    /// Ended by its owner to make room for a new sign-in, at the account's
+    /// session limit.
+    #[sea_orm(string_value = "made_room")]
+    MadeRoom,
 }
 
 /// The owner's answer to "Was this you?".

@@ -124,6 +124,7 @@ fn signed_out_page(why: Option<String>) -> String {
         Some(sse::LOGGED_OUT) => (query::SIGNED_OUT, "1"),
         Some(sse::EXPIRED) => (query::EXPIRED, "1"),
         Some(sse::BY_ADMINISTRATOR) => (query::ENDED, query::ENDED_BY_ADMINISTRATOR),
+        Some(sse::MADE_ROOM) => (query::ENDED, query::ENDED_FOR_ROOM),
         _ => (query::ENDED, "1"),
     };
     format!("{}?{key}={value}", Page::Login.path())

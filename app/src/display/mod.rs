@@ -126,6 +126,7 @@ mod ssr {
             EndReason::PasswordReset => "password reset",
             EndReason::ByAdministrator => "ended by an administrator",
             EndReason::AccountLocked => "account locked by an administrator",
+            EndReason::MadeRoom => "ended to make room for a new sign-in",
         }
     }
 

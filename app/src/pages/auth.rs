@@ -17,6 +17,8 @@ pub fn Login() -> impl IntoView {
     let ended = q.get(keys::ENDED);
     let info = if ended.as_deref() == Some(keys::ENDED_BY_ADMINISTRATOR) {
         Some(messages::ENDED_BY_ADMINISTRATOR.to_owned())
+    } else if ended.as_deref() == Some(keys::ENDED_FOR_ROOM) {
+        Some(messages::ENDED_FOR_ROOM.to_owned())
     } else if ended.is_some() {
         Some(messages::ENDED_ELSEWHERE.to_owned())
     } else if q.get(keys::EXPIRED).is_some() {

@@ -6,6 +6,7 @@ mod auth;
 mod email;
 mod gateway;
 mod password;
+mod room;
 mod sessions;
 mod two_factor;
 
@@ -14,6 +15,7 @@ pub use auth::{ForgotPassword, Login, LoginVerify, Register, ResetPassword};
 pub use email::{Email, VerifyEmail};
 pub use gateway::{AppRefused, Logout};
 pub use password::ChangePassword;
+pub use room::LoginRoom;
 pub use sessions::Sessions;
 pub use two_factor::TwoFactor;
 

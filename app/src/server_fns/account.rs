@@ -37,12 +37,17 @@ pub async fn login(
             pending_login_started(&pending, &to);
             Ok(to)
         }
+        LoginStep::MakeRoom(pending) => {
+            let to = with_return(Page::LoginRoom, back.as_deref());
+            pending_login_started(&pending, &to);
+            Ok(to)
+        }
     }
 }
 
 /// `page`'s path, carrying a return address.
 #[cfg(feature = "ssr")]
-fn with_return(page: Page, back: Option<&str>) -> String {
+pub(crate) fn with_return(page: Page, back: Option<&str>) -> String {
     match back {
         Some(to) => format!(
             "{}?{}={}",
@@ -66,6 +71,12 @@ pub async fn login_verify(code: String, rd: Option<String>) -> Result<String, Ap
     let pending = pending_login_cookie().ok_or_else(|| fail(ErrorKind::LoginExpired))?;
     let (token, _) = match store.complete_login(&pending, &code, &facts).await {
         Ok(done) => done,
+        Err(sessions::StoreError::SessionLimit) => {
+            // The code was right; the login waits for a session to end.
+            let to = with_return(Page::LoginRoom, back.as_deref());
+            leptos_axum::redirect(&to);
+            return Ok(to);
+        }
         Err(e) => {
             use sessions::StoreError as S;
             if matches!(e, S::LoginExpired | S::TooManyCodes) {

@@ -11,6 +11,7 @@ pub(crate) mod context;
 pub mod email;
 pub mod live;
 pub mod review;
+pub mod room;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

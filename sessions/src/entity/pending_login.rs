@@ -27,6 +27,10 @@ pub struct Model {
     pub password_changed_at: i64,
     /// Codes tried on it (at most five, then it is over).
     pub failures: i32,
+    /// Every factor given, how: the login waits only for room (the
+    /// account is at `MAX_SESSIONS_PER_ACCOUNT` and its person chooses a
+    /// session to end).
+    pub verified_method: Option<crate::model::AuthMethod>,
 }
 
 /// Relations of `pending_logins`.

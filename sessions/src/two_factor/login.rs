@@ -2,7 +2,7 @@
 //! leaves for an account with a second factor, and its completion.
 use crate::entity::{pending_login, user};
 use crate::failed_sign_ins::FailedStep;
-use crate::model::{RequestFacts, SessionView};
+use crate::model::{AuthMethod, RequestFacts, SessionView};
 use crate::secret::{SessionToken, TokenDigest};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::fmt;
 
 /// How long the second step may take.
-const PENDING_TTL_MS: i64 = 5 * 60_000;
+pub(crate) const PENDING_TTL_MS: i64 = 5 * 60_000;
 /// Codes one half-done login may try.
 pub const CODES_PER_LOGIN: i32 = 5;
 
@@ -23,6 +23,10 @@ pub enum LoginStep {
     /// The account has a second factor: the browser keeps this and
     /// completes the login with a code ([`SessionStore::complete_login`]).
     SecondFactor(PendingLogin),
+    /// Every factor is given but the account is at its session limit: the
+    /// browser keeps this while its person chooses a session to end
+    /// ([`SessionStore::make_room`]).
+    MakeRoom(PendingLogin),
 }
 
 impl LoginStep {
@@ -30,7 +34,7 @@ impl LoginStep {
     pub fn into_session(self) -> Option<(SessionToken, SessionView)> {
         match self {
             LoginStep::SignedIn(token, view) => Some((token, *view)),
-            LoginStep::SecondFactor(_) => None,
+            LoginStep::SecondFactor(_) | LoginStep::MakeRoom(_) => None,
         }
     }
 }
@@ -54,7 +58,13 @@ impl fmt::Debug for PendingLogin {
 
 impl SessionStore {
     /// Records a login whose password was right, waiting for the code.
-    pub(crate) async fn begin_pending_login(&self, account: &user::Model) -> Result<PendingLogin> {
+    /// `verified`: every factor is given already (how), and the login
+    /// waits only for room.
+    pub(crate) async fn begin_pending_login(
+        &self,
+        account: &user::Model,
+        verified: Option<AuthMethod>,
+    ) -> Result<PendingLogin> {
         let token = SessionToken::generate();
         let now = self.now_ms();
         pending_login::ActiveModel {
@@ -64,6 +74,7 @@ impl SessionStore {
             expires_at: Set(now + PENDING_TTL_MS),
             used_at: Set(None),
             password_changed_at: Set(account.password_changed_at),
+            verified_method: Set(verified),
             ..Default::default()
         }
         .insert(&self.inner.db)
@@ -82,7 +93,7 @@ impl SessionStore {
         Ok(self.open_pending(pending).await?.is_some())
     }
 
-    async fn open_pending(&self, pending: &str) -> Result<Option<pending_login::Model>> {
+    pub(crate) async fn open_pending(&self, pending: &str) -> Result<Option<pending_login::Model>> {
         let Some(digest) = TokenDigest::of_cookie(pending) else {
             return Ok(None);
         };
@@ -185,6 +196,16 @@ impl SessionStore {
             return Err(StoreError::LoginExpired);
         }
         let proof = crate::login::Proof::PasswordSince(row.password_changed_at);
-        self.insert_session(row.user_id, proof, facts, method).await
+        match self
+            .insert_session(row.user_id, proof, facts, method, None)
+            .await
+        {
+            Err(StoreError::SessionLimit) => {
+                // The code was right: the login now waits only for room.
+                self.wait_for_room(row.id, method).await?;
+                Err(StoreError::SessionLimit)
+            }
+            done => done,
+        }
     }
 }

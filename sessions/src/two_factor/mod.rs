@@ -15,7 +15,7 @@ mod check;
 mod code;
 mod enrol;
 pub(crate) mod key;
-mod login;
+pub(crate) mod login;
 
 pub use check::CodeLock;
 pub use key::SecretKey;

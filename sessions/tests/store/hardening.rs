@@ -117,7 +117,7 @@ async fn wrong_codes_in_a_row_stop_at_one_hundred(b: Backend) {
             .unwrap()
         {
             LoginStep::SecondFactor(p) => p,
-            LoginStep::SignedIn(..) => panic!("no second step"),
+            LoginStep::SignedIn(..) | LoginStep::MakeRoom(_) => panic!("no second step"),
         };
         match t
             .store

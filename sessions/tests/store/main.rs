@@ -13,6 +13,7 @@ mod hardening;
 mod history;
 mod mail;
 mod review;
+mod room;
 mod schema;
 mod secrets;
 mod security;
