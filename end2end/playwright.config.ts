@@ -12,8 +12,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3107);
 export const BASE_URL = `http://localhost:${PORT}`;
 /** The second server: short idle timeout and re-authentication window. */
 export const SHORT_URL = `http://localhost:${PORT + 1}`;
-/** The fourth: at most two sessions per account (MAX_SESSIONS_PER_ACCOUNT). */
-export const LIMIT_URL = `http://localhost:${PORT + 2}`;
+/** The fourth: at most two sessions per account (MAX_SESSIONS_PER_ACCOUNT).
+ * (PORT + 2 is durability.spec.ts's own server.) */
+export const LIMIT_URL = "http://localhost:3130";
 /** The third: DEMO=1, the account the README's pictures show. */
 export const DEMO_URL = `http://localhost:${PORT - 1}`;
 /** nginx in front of two servers on one PostgreSQL database (when scripts/test.sh set one up). */
@@ -255,7 +256,7 @@ export default defineConfig({
       REAUTH_WINDOW: "3s",
     }),
     server(PORT - 1, "demo", { DEMO: "1" }),
-    server(PORT + 2, "limited", { MAX_SESSIONS_PER_ACCOUNT: "2" }),
+    server(3130, "limited", { MAX_SESSIONS_PER_ACCOUNT: "2" }),
     ...(SEVERAL_SERVERS ? [behindNginx(1), behindNginx(2), nginx] : []),
     ...forwardAuth,
   ],
