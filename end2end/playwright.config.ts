@@ -45,6 +45,7 @@ export function adminCommand(...args: string[]): string {
   return execFileSync(bin, ["admin", ...args], {
     cwd: root,
     encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${dbDir}/e2e.db?mode=rwc`,

@@ -221,6 +221,16 @@ pub enum Admin {
         /// The account's username.
         username: String,
     },
+    /// Prints the audit log kept in the database as JSON lines, newest
+    /// first (as `GET /admin/audit.jsonl` exports it), for a SIEM or cron.
+    Audit {
+        /// Only events about this account.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only events of this kind, e.g. "login failed".
+        #[arg(long)]
+        kind: Option<String>,
+    },
 }
 
 impl Config {

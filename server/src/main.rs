@@ -63,6 +63,27 @@ async fn admin(store: &SessionStore, task: &Admin) -> anyhow::Result<()> {
                 .map_err(|e| no_account(username, e))?;
             println!("{username} is no longer an administrator.");
         }
+        Admin::Audit { user, kind } => {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut filter = sessions::AuditFilter {
+                user: user.clone(),
+                kind: kind.clone(),
+                limit: 1_000,
+                ..Default::default()
+            };
+            loop {
+                let page = store.audit_page(&filter).await?;
+                for entry in &page.entries {
+                    writeln!(out, "{}", serde_json::to_string(entry)?)?;
+                }
+                match page.older {
+                    Some(before) => filter.before = Some(before),
+                    None => break,
+                }
+            }
+            out.flush()?;
+        }
         Admin::Unlock { username } => {
             anyhow::ensure!(
                 store.unlock_second_factor(username).await?,
