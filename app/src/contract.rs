@@ -208,6 +208,9 @@ impl PossibleRouteMatch for Page {
     }
 }
 
+/// The administrators' live stream: every account's sessions starting and ending.
+pub const ADMIN_EVENTS_PATH: &str = "/admin/events";
+
 /// The audit log's export (JSON lines), filtered by the audit page's keys.
 pub const AUDIT_EXPORT_PATH: &str = "/admin/audit.jsonl";
 

@@ -8,6 +8,7 @@
 //! components compile on both sides.
 #![recursion_limit = "256"]
 
+pub mod admin_data;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod codec;

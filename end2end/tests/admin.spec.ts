@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { adminCommand } from "../playwright.config";
-import { UA, codeStep, device, enrol, hydrated, logOut, passwordStep, register, tokenOf, totp, uniqueName } from "./helpers";
+import { UA, codeStep, device, enrol, hydrated, logOut, login, passwordStep, register, tokenOf, totp, uniqueName } from "./helpers";
 
 // The admin console end to end: an operator grants, the administrator
 // signs in with a second factor, ends a session of another account (whose
@@ -76,6 +76,18 @@ test("an administrator ends, locks and unlocks another account, and the audit lo
   expect(lines.map((l) => l.kind)).toEqual(expect.arrayContaining(["account registered", "account unlocked by an administrator"]));
   expect(body).not.toContain(victimToken);
   expect(body).not.toContain("correct horse battery");
+
+  // All sessions, live: another device's sign-in appears without a reload.
+  await a.page.goto("/admin/sessions");
+  await hydrated(a.page);
+  const table = a.page.getByRole("table", { name: "Active sessions" });
+  await expect(table).toContainText(victimName);
+  const newDevice = table.getByRole("row").filter({ hasText: victimName }).filter({ hasText: "198.51.100.64" });
+  await expect(newDevice).toHaveCount(0);
+  const w = await device(browser, UA.windowsChrome, "198.51.100.64");
+  await login(w.page, victimName);
+  await expect(newDevice).toHaveCount(1);
   await a.context.close();
   await v.context.close();
+  await w.context.close();
 });

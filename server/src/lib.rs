@@ -2,6 +2,7 @@
 //! The Sessionboard server as a library: [`router`] builds the whole app
 //! (pages, server functions, live stream, health checks, static files)
 //! inside the request policy, so that tests can drive it with `oneshot`.
+mod admin_live;
 mod audit_export;
 pub mod config;
 pub mod demo;
@@ -15,7 +16,7 @@ mod state;
 
 pub use state::{AppState, WebConfig};
 
-use app::contract::{AUDIT_EXPORT_PATH, EVENTS_PATH, VERIFY_PATH};
+use app::contract::{ADMIN_EVENTS_PATH, AUDIT_EXPORT_PATH, EVENTS_PATH, VERIFY_PATH};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Sessionboard {
         .route("/healthz", get(healthz))
         .route(EVENTS_PATH, get(live::events))
         .route(AUDIT_EXPORT_PATH, get(audit_export::export))
+        .route(ADMIN_EVENTS_PATH, get(admin_live::events))
         .with_state(state.clone())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();

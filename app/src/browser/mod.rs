@@ -1,5 +1,6 @@
 //! Browser-only code of the islands (compiled with `hydrate` only): the
 //! account forms run in place, and the board's live half.
+pub mod admin;
 pub mod forms;
 pub mod live;
 

@@ -1,10 +1,13 @@
 //! The admin console's actions on another account: end one session, sign
 //! it out everywhere, lock and unlock. The store checks the administrator
 //! (a second factor at sign-in, a recent re-authentication) every time.
+use crate::admin_data::AdminRows;
+use crate::codec::TextJson;
 #[cfg(feature = "ssr")]
 use crate::contract::{Page, query};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Post};
 
 /// After a plain form post: back to the account's page, saying what was done.
 #[cfg(feature = "ssr")]
@@ -111,6 +114,28 @@ pub async fn admin_end_sessions(
         .map_err(fail)?;
     after_plain_form(Page::AdminSessions, &format!("{}={n}", query::ENDED_COUNT));
     Ok(n)
+}
+
+/// The sessions `/admin/sessions` shows for the filter in `query` (its
+/// query string), for the island's refetches.
+#[server(endpoint = "admin_sessions_data", input = GetUrl, output = Post<TextJson>)]
+pub async fn admin_sessions_data(query: String) -> Result<AdminRows, AppError> {
+    use super::context::*;
+    let store = store()?;
+    let admin = signed_in().await?;
+    let pairs: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+    let filter = session_filter(|k| pairs.get(k).cloned());
+    let before = pairs
+        .get(query::BEFORE)
+        .and_then(|c| sessions::HistoryCursor::parse(c).ok());
+    let page = store
+        .admin_sessions(&admin, &filter, before.as_ref())
+        .await
+        .map_err(fail)?;
+    Ok(page.into())
 }
 
 /// The audit filter of a query (the audit page's and the export's):

@@ -185,3 +185,30 @@ async fn an_administrator_locked_out_by_another_loses_the_console() {
     let html = text(h.send(page("/admin", &alice)).await).await;
     assert!(html.contains("href=\"/admin/audit\""), "alice still is");
 }
+
+#[tokio::test]
+async fn the_administrators_stream_and_data_are_for_administrators_only() {
+    let h = harness().await;
+    let (bob, _) = h.session("bob").await;
+    let (alice, _) = h.strong_session("alice", None).await;
+    h.store.grant_admin("alice").await.unwrap();
+    assert_eq!(
+        h.send(get("/admin/events")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.send(get_with("/admin/events", &bob)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = h.send(get_with("/admin/events", &alice)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, "content-type"), Some("text/event-stream"));
+    // The page's refetch: the filtered sessions as data.
+    let data = "/api/admin_sessions_data?query=device%3DDesktop";
+    assert_eq!(
+        h.send(get_with(data, &bob)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let body = text(h.send(get_with(data, &alice)).await).await;
+    assert!(body.contains("\"user\":\"bob\""), "{body}");
+}

@@ -133,6 +133,16 @@ impl SessionStore {
         })
     }
 
+    /// Every account's session changes, for an administrator's live page
+    /// (a receiver that lags should refetch everything).
+    pub async fn admin_events(
+        &self,
+        admin: &CurrentSession,
+    ) -> Result<tokio::sync::broadcast::Receiver<crate::events::SessionEvent>> {
+        self.require_admin(admin).await?;
+        Ok(self.inner.events.subscribe_all())
+    }
+
     /// Ends every active session matching `filter` (but the
     /// administrator's own), telling each owner; how many ended.
     pub async fn admin_end_sessions(

@@ -27,8 +27,16 @@ fn next_generation() -> u64 {
     GENERATIONS.fetch_add(1, Ordering::Relaxed) + 1
 }
 
-#[derive(Default)]
-struct Accounts(Mutex<HashMap<i64, Account>>);
+struct Accounts(
+    Mutex<HashMap<i64, Account>>,
+    broadcast::Sender<SessionEvent>,
+);
+
+impl Default for Accounts {
+    fn default() -> Self {
+        Self(Mutex::default(), broadcast::channel(CAPACITY).0)
+    }
+}
 
 impl Accounts {
     fn lock(&self) -> MutexGuard<'_, HashMap<i64, Account>> {
@@ -44,6 +52,11 @@ pub(crate) struct EventHub(Arc<Accounts>);
 impl EventHub {
     /// Delivers `event` to the streams of its user (none: dropped).
     pub fn deliver(&self, event: SessionEvent) {
+        // Administrators' pages hear every account's sessions start and
+        // end (activity alone is not a change to their lists).
+        if !matches!(event, SessionEvent::Activity { .. }) {
+            let _ = self.0.1.send(event.clone());
+        }
         if let Some(account) = self.0.lock().get_mut(&event.user_id()) {
             account.generation = next_generation();
             let _ = account.tx.send(event);
@@ -52,6 +65,7 @@ impl EventHub {
 
     /// Tells every stream to reload: events may have been missed.
     pub fn resync_all(&self) {
+        let _ = self.0.1.send(SessionEvent::Resync { user_id: 0 });
         for (user_id, account) in self.0.lock().iter_mut() {
             account.generation = next_generation();
             let _ = account.tx.send(SessionEvent::Resync { user_id: *user_id });
@@ -70,6 +84,11 @@ impl EventHub {
     /// streams. Data read after a change may be shared until the next.
     pub fn generation(&self, user_id: i64) -> Option<u64> {
         self.0.lock().get(&user_id).map(|a| a.generation)
+    }
+
+    /// Every account's session changes (administrators' live pages).
+    pub fn subscribe_all(&self) -> broadcast::Receiver<SessionEvent> {
+        self.0.1.subscribe()
     }
 
     /// A stream of `user_id`'s events for `session_id`, within `limits`.

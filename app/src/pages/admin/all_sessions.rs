@@ -2,8 +2,10 @@
 //! country, device, app and "awaiting review", and the bulk end of the
 //! filtered set: a count, then a confirmation step, then one post.
 use super::{admin_content, alerts, console_nav, query, url_error};
+use crate::admin_data::AdminRows;
 use crate::contract::{Page, query as keys};
-use crate::display::{self, time};
+use crate::display;
+use crate::islands::AdminSessionsTable;
 use crate::messages::plural;
 use crate::server_fns::admin::{AdminEndSessions, session_filter};
 use ::sessions::{AdminSessionPage, HistoryCursor, SessionFilter};
@@ -22,13 +24,6 @@ fn filter_query(q: &ParamsMap) -> String {
         }
     }
     s.finish()
-}
-
-fn account_link(name: &str) -> String {
-    let q = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair(keys::USER, name)
-        .finish();
-    format!("{}?{q}", Page::AdminUsers.path())
 }
 
 /// The filter as hidden fields of the bulk end's form.
@@ -65,7 +60,13 @@ fn filters(f: &SessionFilter) -> impl IntoView + use<> {
     }
 }
 
-fn listing(page: AdminSessionPage, f: SessionFilter, base: String, confirm: bool) -> AnyView {
+fn listing(
+    page: AdminSessionPage,
+    f: SessionFilter,
+    base: String,
+    before: Option<HistoryCursor>,
+    confirm: bool,
+) -> AnyView {
     let count = plural(page.total, "active session", "active sessions");
     let sep = if base.is_empty() { "" } else { "&" };
     let bulk = if page.total == 0 {
@@ -94,7 +95,7 @@ fn listing(page: AdminSessionPage, f: SessionFilter, base: String, confirm: bool
                 .into_any(),
         )
     };
-    let older = page.older.map(|c: HistoryCursor| {
+    let older = page.older.clone().map(|c: HistoryCursor| {
         let href = format!(
             "{}?{base}{sep}{}={}",
             Page::AdminSessions.path(),
@@ -103,36 +104,15 @@ fn listing(page: AdminSessionPage, f: SessionFilter, base: String, confirm: bool
         );
         view! { <p><a href=href>"Older sign-ins"</a></p> }
     });
-    let rows = page
-        .sessions
-        .into_iter()
-        .map(|row| {
-            let s = row.session;
-            let review = if s.needs_review() { "Awaiting review" } else { "" };
-            view! {
-                <tr>
-                    <td><a href=account_link(&row.username)>{row.username.clone()}</a></td>
-                    <td>{s.display_name()} " · " {display::device_type(s.device_type)} " · " {s.browser()}</td>
-                    <td>{s.ip.clone()} " · " {display::location(&s.location)}</td>
-                    <td>{time::utc_minutes(s.last_seen_at.timestamp_millis())}</td>
-                    <td>{time::utc_minutes(s.created_at.timestamp_millis())}</td>
-                    <td>{review}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let island_query = match before {
+        Some(c) => format!("{base}{sep}{}={}", keys::BEFORE, c.encode()),
+        None => base.clone(),
+    };
+    let rows = AdminRows::from(page);
     view! {
         {filters(&f)}
-        <p data-field="session-count">{count}</p>
         {bulk}
-        <table class="admin-table" aria-label="Active sessions">
-            <thead><tr>
-                <th scope="col">"Account"</th><th scope="col">"Device"</th>
-                <th scope="col">"IP and country"</th><th scope="col">"Last activity"</th>
-                <th scope="col">"Signed in"</th><th scope="col">"Review"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <AdminSessionsTable rows query=island_query/>
         {older}
     }
     .into_any()
@@ -158,7 +138,7 @@ pub fn AdminSessions() -> impl IntoView {
             let page = store
                 .admin_sessions(&current, &filter, before.as_ref())
                 .await?;
-            Ok(listing(page, filter, base, confirm))
+            Ok(listing(page, filter, base, before, confirm))
         }
     });
     view! {
