@@ -3,6 +3,23 @@
 //! refetches it when any account's sessions start or end.
 use serde::{Deserialize, Serialize};
 
+/// The admin console's page of account `name` (a link on both sides, so
+/// encoded by hand: the server's URL crate is not in the browser's build).
+pub fn account_link(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!(
+        "{}?{}={encoded}",
+        crate::contract::Page::AdminUsers.path(),
+        crate::contract::query::USER
+    )
+}
+
 /// One active session of some account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminRow {

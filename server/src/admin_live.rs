@@ -1,22 +1,17 @@
 //! `GET /admin/events`: the administrators' live stream. Every account's
 //! sessions starting and ending, as one `changed` event per burst (the
 //! page refetches its filtered data, which checks the administrator again).
+use crate::refused;
 use crate::state::AppState;
+use app::ErrorKind;
 use app::contract::sse;
 use app::session::MaybeSignedIn;
-use app::{AppError, ErrorKind};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
-
-fn refused(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::FORBIDDEN);
-    (status, e.message()).into_response()
-}
 
 pub async fn events(
     State(state): State<AppState>,

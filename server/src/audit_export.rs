@@ -2,21 +2,16 @@
 //! selects, as JSON lines (one event per line, newest first) for a SIEM.
 //! Only for a session that may act as an administrator; read a page of
 //! 1,000 rows at a time, so an export of millions never sits in memory.
-use crate::AppState;
+use crate::{AppState, refused};
+use app::ErrorKind;
 use app::server_fns::admin::audit_filter;
 use app::session::MaybeSignedIn;
-use app::{AppError, ErrorKind};
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sessions::AuditFilter;
 use std::collections::HashMap;
-
-fn refused(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::FORBIDDEN);
-    (status, e.message()).into_response()
-}
 
 pub async fn export(
     State(state): State<AppState>,

@@ -67,6 +67,13 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
+/// A refusal of the admin endpoints: its status and its sentence.
+fn refused(e: app::AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::FORBIDDEN);
+    (status, e.message()).into_response()
+}
+
 async fn ping() -> &'static str {
     "ok"
 }

@@ -110,7 +110,20 @@ impl SessionStore {
     ) -> Result<(SessionToken, SessionView)> {
         let row = self.waiting_for_room(pending).await?;
         let method = row.verified_method.unwrap_or(AuthMethod::Password);
-        // Used once: of two choices racing, one gets the session.
+        self.complete_pending(&row, method, facts, Some(end)).await
+    }
+
+    /// Completes half-done login `row`, its factors all given (`method`):
+    /// used once (of two completions racing, one gets the session), then
+    /// the session, after ending `room` if chosen. Refused for want of
+    /// room, or for a choice no longer there, the login waits for a choice.
+    pub(crate) async fn complete_pending(
+        &self,
+        row: &pending_login::Model,
+        method: AuthMethod,
+        facts: &RequestFacts,
+        room: Option<&str>,
+    ) -> Result<(SessionToken, SessionView)> {
         let used = pending_login::Entity::update_many()
             .col_expr(pending_login::Column::UsedAt, Expr::value(self.now_ms()))
             .filter(pending_login::Column::Id.eq(row.id))
@@ -122,7 +135,7 @@ impl SessionStore {
         }
         let proof = Proof::PasswordSince(row.password_changed_at);
         match self
-            .insert_session(row.user_id, proof, facts, method, Some(end))
+            .insert_session(row.user_id, proof, facts, method, room)
             .await
         {
             Err(e @ (StoreError::SessionNotFound | StoreError::SessionLimit)) => {

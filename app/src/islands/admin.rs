@@ -1,19 +1,7 @@
-use crate::admin_data::AdminRows;
-use crate::contract::{Page, query as keys};
+use crate::admin_data::{AdminRows, account_link};
 use crate::display::time;
 use crate::messages::plural;
 use leptos::prelude::*;
-
-fn account_link(name: &str) -> String {
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect();
-    format!("{}?{}={encoded}", Page::AdminUsers.path(), keys::USER)
-}
 
 /// Every active session the filter (`query`) selects: rendered from its
 /// data on the server, then refetched by the browser whenever any

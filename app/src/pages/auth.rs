@@ -59,6 +59,16 @@ pub(super) fn return_field(
     Some(view! { <input type="hidden" name=keys::RETURN value=to/> })
 }
 
+/// A half-done login that is over: why, and the way back to the start.
+pub(super) fn login_expired(error: Option<String>) -> AnyView {
+    let why = error.unwrap_or_else(|| messages::LOGIN_EXPIRED.to_owned());
+    view! {
+        <p class="alert alert-error" role="alert">{why}</p>
+        <p><a href=Page::Login.path()>"Sign in again"</a></p>
+    }
+    .into_any()
+}
+
 /// Asks for a reset link by email. A plain form: every step is a page.
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
@@ -165,12 +175,7 @@ pub fn LoginVerify() -> impl IntoView {
             };
             if !open {
                 // Ended by its last wrong code, or expired.
-                let why = error.unwrap_or_else(|| messages::LOGIN_EXPIRED.to_owned());
-                return view! {
-                    <p class="alert alert-error" role="alert">{why}</p>
-                    <p><a href=Page::Login.path()>"Sign in again"</a></p>
-                }
-                .into_any();
+                return login_expired(error);
             }
             view! {
                 <FormIsland form=AccountForm::LoginVerify info=None error>

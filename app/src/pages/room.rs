@@ -1,7 +1,7 @@
 //! `/login/room`: the account is at its session limit. The person sees
 //! its signed-in devices and chooses which one to sign out; nothing is
 //! ended for them. Plain forms: the same with and without script.
-use super::auth::return_field;
+use super::auth::{login_expired, return_field};
 use super::{query, url_error};
 use crate::contract::Page;
 use crate::display::{self, time};
@@ -47,12 +47,7 @@ pub fn LoginRoom() -> impl IntoView {
                 _ => None,
             };
             let Some(choices) = choices else {
-                let why = error.unwrap_or_else(|| messages::LOGIN_EXPIRED.to_owned());
-                return view! {
-                    <p class="alert alert-error" role="alert">{why}</p>
-                    <p><a href=Page::Login.path()>"Sign in again"</a></p>
-                }
-                .into_any();
+                return login_expired(error);
             };
             let items = choices
                 .into_iter()

@@ -85,11 +85,7 @@ pub async fn login_verify(code: String, rd: Option<String>) -> Result<String, Ap
             return Err(fail(e));
         }
     };
-    clear_pending_login_cookie();
-    end_previous_session(&store).await?;
-    let to = back.unwrap_or_else(|| Page::Sessions.path().to_owned());
-    signed_in_as(&store, &token, &to);
-    Ok(to)
+    signed_in_after_pending(&store, &token, back).await
 }
 
 /// Creates an account and signs it in.

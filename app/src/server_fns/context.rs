@@ -156,6 +156,21 @@ pub fn pending_login_started(pending: &sessions::PendingLogin, to: &str) {
     leptos_axum::redirect(to);
 }
 
+/// A half-done login completed with `token`: its cookie goes, the
+/// browser's previous session ends, and it is signed in; where it goes
+/// (`back`, or the sessions page).
+pub async fn signed_in_after_pending(
+    store: &SessionStore,
+    token: &SessionToken,
+    back: Option<String>,
+) -> Result<String, AppError> {
+    clear_pending_login_cookie();
+    end_previous_session(store).await?;
+    let to = back.unwrap_or_else(|| Page::Sessions.path().to_owned());
+    signed_in_as(store, token, &to);
+    Ok(to)
+}
+
 /// Removes the half-done login's cookie.
 pub fn clear_pending_login_cookie() {
     set_cookie(host_cookie(

@@ -1,7 +1,5 @@
 //! The session limit's step of a login: the person chooses which of the
 //! account's sessions to end so that this sign-in can start.
-#[cfg(feature = "ssr")]
-use crate::contract::Page;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::ErrorKind;
@@ -26,9 +24,5 @@ pub async fn make_room(id: String, rd: Option<String>) -> Result<String, AppErro
             return Err(fail(e));
         }
     };
-    clear_pending_login_cookie();
-    end_previous_session(&store).await?;
-    let to = back.unwrap_or_else(|| Page::Sessions.path().to_owned());
-    signed_in_as(&store, &token, &to);
-    Ok(to)
+    signed_in_after_pending(&store, &token, back).await
 }

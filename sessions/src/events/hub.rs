@@ -54,7 +54,7 @@ impl EventHub {
     pub fn deliver(&self, event: SessionEvent) {
         // Administrators' pages hear every account's sessions start and
         // end (activity alone is not a change to their lists).
-        if !matches!(event, SessionEvent::Activity { .. }) {
+        if self.0.1.receiver_count() > 0 && !matches!(event, SessionEvent::Activity { .. }) {
             let _ = self.0.1.send(event.clone());
         }
         if let Some(account) = self.0.lock().get_mut(&event.user_id()) {

@@ -185,27 +185,8 @@ impl SessionStore {
                 return Err(e);
             }
         };
-        // Used once: of two completions racing, one gets the session.
-        let used = pending_login::Entity::update_many()
-            .col_expr(pending_login::Column::UsedAt, Expr::value(self.now_ms()))
-            .filter(pending_login::Column::Id.eq(row.id))
-            .filter(pending_login::Column::UsedAt.is_null())
-            .exec(&self.inner.db)
-            .await?;
-        if used.rows_affected == 0 {
-            return Err(StoreError::LoginExpired);
-        }
-        let proof = crate::login::Proof::PasswordSince(row.password_changed_at);
-        match self
-            .insert_session(row.user_id, proof, facts, method, None)
-            .await
-        {
-            Err(StoreError::SessionLimit) => {
-                // The code was right: the login now waits only for room.
-                self.wait_for_room(row.id, method).await?;
-                Err(StoreError::SessionLimit)
-            }
-            done => done,
-        }
+        // The code was right: at the session limit the login then waits
+        // only for room.
+        self.complete_pending(&row, method, facts, None).await
     }
 }

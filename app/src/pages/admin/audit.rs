@@ -51,10 +51,11 @@ pub fn AdminAudit() -> impl IntoView {
         value(keys::SINCE),
         value(keys::UNTIL),
     );
-    let content = admin_content(Page::AdminAudit, move |store, _current| {
+    let content = admin_content(Page::AdminAudit, move |store, current| {
         let (filter, base, kind) = (filter.clone(), base.clone(), kind.clone());
         let (user, since, until) = (user.clone(), since.clone(), until.clone());
         async move {
+            store.require_admin(&current).await?;
             let filter = filter?;
             let page = store.audit_page(&filter).await?;
             let kinds = store

@@ -15,16 +15,17 @@ use crate::components::reauth_field;
 use crate::contract::Page;
 use crate::dashboard::Proof;
 use crate::error::AppError;
+use crate::error::ErrorKind;
 use crate::messages;
 use crate::server_fns::account::Reauthenticate;
-use ::sessions::{CurrentSession, SessionStore, StoreError};
+use ::sessions::{CurrentSession, SessionStore};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::sync::Arc;
 
-/// An admin page's content: `load` once the store lets the session act as
-/// an administrator, or what the session still needs (with the form that
-/// gives it, when it can).
+/// An admin page's content: what `load` reads (the store checks the
+/// administrator in each read), or, when the store refuses, what the
+/// session still needs (with the form that gives it, when it can).
 fn admin_content<F, Fut>(back: Page, load: F) -> impl IntoView
 where
     F: Fn(SessionStore, Arc<CurrentSession>) -> Fut + Clone + Send + Sync + 'static,
@@ -33,15 +34,18 @@ where
     super::signed_in_content(move |store, current| {
         let load = load.clone();
         async move {
-            match store.require_admin(&current).await {
-                Ok(()) => load(store, current).await,
-                Err(StoreError::NotAdmin) => Ok(missing(messages::NOT_ADMIN)),
-                Err(StoreError::AdminNeedsSecondFactor) => Ok(view! {
+            let refused = match load(store, current).await {
+                Err(e) => e,
+                done => return done,
+            };
+            match refused.kind {
+                ErrorKind::NotAdmin => Ok(missing(messages::NOT_ADMIN)),
+                ErrorKind::AdminNeedsSecondFactor => Ok(view! {
                     <p class="alert alert-info" role="status">{messages::ADMIN_NEEDS_SECOND_FACTOR}</p>
                     <p><a href=Page::TwoFactor.path()>"Two-factor authentication"</a></p>
                 }
                 .into_any()),
-                Err(StoreError::ReauthRequired) => Ok(view! {
+                ErrorKind::ReauthRequired => Ok(view! {
                     <p>"The admin console needs a fresh confirmation. Confirm it's you to go on."</p>
                     <form action=Reauthenticate::PATH method="post">
                         <input type="hidden" name="back" value=back.path()/>
@@ -50,7 +54,7 @@ where
                     </form>
                 }
                 .into_any()),
-                Err(e) => Err(e.into()),
+                _ => Err(refused),
             }
         }
     })
@@ -78,7 +82,8 @@ fn console_nav() -> impl IntoView {
 #[component]
 pub fn Admin() -> impl IntoView {
     let error = url_error(&query());
-    let content = admin_content(Page::Admin, |store, _current| async move {
+    let content = admin_content(Page::Admin, |store, current| async move {
+        store.require_admin(&current).await?;
         let accounts = store.admin_count().await?;
         Ok(view! {
             <p>"You are signed in as an administrator. Administrators on this server: " {accounts} "."</p>

@@ -2,6 +2,7 @@
 //! `?user=`, one account: its facts, its sessions as its owner sees them,
 //! its history and failed sign-ins, and what an administrator may do.
 use super::{admin_content, alerts, console_nav, query, url_error};
+use crate::admin_data::account_link;
 use crate::contract::{Page, query as keys};
 use crate::display::{self, time};
 use crate::messages::plural;
@@ -19,13 +20,6 @@ fn ms(t: chrono::DateTime<chrono::Utc>) -> i64 {
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| time::utc_minutes(ms(t)))
         .unwrap_or_else(|| "—".to_owned())
-}
-
-fn account_link(name: &str) -> String {
-    let q = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair(keys::USER, name)
-        .finish();
-    format!("{}?{q}", Page::AdminUsers.path())
 }
 
 fn list(found: UserList, search: String) -> AnyView {
