@@ -27,7 +27,7 @@ const dbDir = process.env.E2E_DB_DIR ?? path.join(root, ".tmp");
 /** Where the SMTP sink (end2end/smtp-sink.py, aiosmtpd) writes what it receives. */
 export const MAIL_DIR = path.join(dbDir, "mail");
 const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
-const smtpPython = process.env.E2E_SMTP_PYTHON ?? path.join(root, "tools/smtp-venv/bin/python");
+const smtpPython = process.env.E2E_SMTP_PYTHON ?? path.join(root, "tools/py-venv/bin/python");
 export const LOG_FILE = process.env.E2E_LOG_FILE ?? path.join(dbDir, "e2e-server.log");
 fs.mkdirSync(dbDir, { recursive: true });
 /** One key for every server of the run, made before any starts (servers on

@@ -26,11 +26,11 @@ if ! command -v caddy >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; t
   # Debian starts a Caddy service on :80; the tests run their own.
   $SUDO systemctl disable --now caddy >/dev/null 2>&1 || true
 fi
-if [ ! -x tools/smtp-venv/bin/aiosmtpd ]; then
-  step "Installing aiosmtpd (the SMTP server the email tests send to) into tools/smtp-venv"
-  python3 -m venv tools/smtp-venv || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-  tools/smtp-venv/bin/pip install -q --disable-pip-version-check aiosmtpd \
-    || die "could not install aiosmtpd from PyPI"
+if [ ! -x tools/py-venv/bin/aiosmtpd ] || [ ! -x tools/py-venv/bin/openapi-spec-validator ]; then
+  step "Installing the tests' Python tools into tools/py-venv: aiosmtpd (the email tests' SMTP server), openapi-spec-validator"
+  python3 -m venv tools/py-venv || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+  tools/py-venv/bin/pip install -q --disable-pip-version-check aiosmtpd 'openapi-spec-validator>=0.7' \
+    || die "could not install aiosmtpd and openapi-spec-validator from PyPI"
 fi
 if [ ! -d end2end/node_modules/@playwright/test ]; then
   step "Installing Playwright (npm, no browser download)"
@@ -91,6 +91,9 @@ fi
 
 step "cargo test (unit, store on SQLite and PostgreSQL, server)"
 cargo test -p server -p app -p sessions -p migrations
+
+step "Validating docs/openapi.json (openapi-spec-validator; the router tests check it matches the code)"
+tools/py-venv/bin/openapi-spec-validator --schema 3.1 docs/openapi.json
 
 step "Building the app for the end-to-end tests (debug)"
 cargo leptos build

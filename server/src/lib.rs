@@ -3,6 +3,7 @@
 //! (pages, server functions, live stream, health checks, static files)
 //! inside the request policy, so that tests can drive it with `oneshot`.
 mod admin_live;
+pub mod api;
 mod audit_export;
 pub mod config;
 pub mod demo;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Sessionboard {
         .route(EVENTS_PATH, get(live::events))
         .route(AUDIT_EXPORT_PATH, get(audit_export::export))
         .route(ADMIN_EVENTS_PATH, get(admin_live::events))
+        .merge(api::router())
         .with_state(state.clone())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();

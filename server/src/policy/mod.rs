@@ -101,6 +101,9 @@ type Decided<F> = Either<WithHeaders<F>, Ready<Reply>>;
 
 fn refused(path: &str) -> Response {
     tracing::warn!(path, "refused a cross-site request");
+    if crate::api::problem::is_api(path) {
+        return crate::api::problem::Problem::cross_site().into_response();
+    }
     let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
     (StatusCode::FORBIDDEN, plain, messages::CROSS_SITE).into_response()
 }

@@ -3,6 +3,7 @@
 mod harness;
 
 mod admin;
+mod api;
 mod forward_auth;
 mod guards;
 mod metrics;

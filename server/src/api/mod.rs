@@ -1,0 +1,66 @@
+//! The JSON API for one's own sessions (`/api/v1`), its errors as
+//! RFC 9457 problems, and its OpenAPI 3.1 document made from the handlers
+//! (served at [`OPENAPI_PATH`], committed as `docs/openapi.json`, and
+//! compared with it by the test suite).
+pub mod model;
+pub mod problem;
+pub mod sessions;
+
+use crate::state::AppState;
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sessionboard API",
+        description = "The signed-in person's own sessions: list them, page through history, \
+end one or all others, name them, and answer \"Was this you?\". Calls are authenticated by \
+the session cookie; state-changing calls with a cookie must come from Sessionboard's own \
+origin. Terminating and signing out others need a recent proof (`POST /api/v1/reauthenticate`), \
+as on the page. Errors are `application/problem+json` (RFC 9457).",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        sessions::me,
+        sessions::reauthenticate,
+        sessions::list,
+        sessions::history,
+        sessions::terminate,
+        sessions::sign_out_others,
+        sessions::rename,
+        sessions::confirm,
+        sessions::deny,
+    ),
+    components(schemas(problem::Problem)),
+    tags(
+        (name = "account", description = "Who is signed in, and proving it again"),
+        (name = "sessions", description = "The account's sessions"),
+        (name = "was this you", description = "Answers about new sign-ins"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document, as served and committed.
+pub fn openapi_json() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = "1".to_owned();
+    doc.to_pretty_json().unwrap_or_default() + "\n"
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(serde_json::from_str(&openapi_json()).unwrap_or_default())
+}
+
+/// Every route of the API.
+pub fn router() -> Router<AppState> {
+    sessions::router().route(OPENAPI_PATH, get(openapi)).route(
+        "/api/v1/{*rest}",
+        axum::routing::any(async || problem::Problem::no_endpoint()),
+    )
+}
