@@ -97,11 +97,12 @@ pub enum Page {
     AdminUsers,
     AdminSessions,
     AdminAudit,
+    ApiTokens,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 18] = [
+    pub const ALL: [Page; 19] = [
         Page::Home,
         Page::Login,
         Page::Register,
@@ -120,6 +121,7 @@ impl Page {
         Page::AdminUsers,
         Page::AdminSessions,
         Page::AdminAudit,
+        Page::ApiTokens,
     ];
 
     /// The page's path.
@@ -143,6 +145,7 @@ impl Page {
             Page::AdminUsers => "/admin/users",
             Page::AdminSessions => "/admin/sessions",
             Page::AdminAudit => "/admin/audit",
+            Page::ApiTokens => "/account/tokens",
         }
     }
 
@@ -163,7 +166,8 @@ impl Page {
             | Page::Admin
             | Page::AdminUsers
             | Page::AdminSessions
-            | Page::AdminAudit => Access::SignedIn,
+            | Page::AdminAudit
+            | Page::ApiTokens => Access::SignedIn,
             Page::VerifyEmail | Page::ResetPassword | Page::Logout => Access::Anyone,
         }
     }
@@ -310,6 +314,8 @@ pub enum AccountForm {
     ChangePassword,
     /// The second step of a login.
     LoginVerify,
+    /// A new API token (shown once, in the page).
+    CreateToken,
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ pub enum ErrorKind {
     CannotLockSelf,
     /// The account is at its session limit: choose a session to end.
     SessionLimit,
+    /// An API token asking for more than its scope allows.
+    WrongScope,
+    /// An API token's lifetime outside 1 to 365 days.
+    InvalidLifetime,
     /// Password hashing saturated: retry in a moment.
     Busy,
     /// Terminating sessions needs the password again.
@@ -101,7 +105,8 @@ impl ErrorKind {
             Self::UnknownAccount => 404,
             Self::NotAdmin | Self::AdminNeedsSecondFactor => 403,
             Self::CannotLockSelf | Self::SessionLimit => 409,
-            Self::CodeRequired => 403,
+            Self::CodeRequired | Self::WrongScope => 403,
+            Self::InvalidLifetime => 400,
             Self::MailDisabled => 501,
         }
     }
@@ -139,6 +144,8 @@ impl ErrorKind {
             Self::AdminNeedsSecondFactor => m::ADMIN_NEEDS_SECOND_FACTOR,
             Self::CannotLockSelf => m::CANNOT_LOCK_SELF,
             Self::SessionLimit => m::SESSION_LIMIT,
+            Self::WrongScope => m::WRONG_SCOPE,
+            Self::InvalidLifetime => m::INVALID_LIFETIME,
             Self::Busy => m::BUSY,
             Self::ReauthRequired => m::REAUTH_REQUIRED,
             Self::TooManyStreams => m::TOO_MANY_STREAMS,
@@ -270,6 +277,8 @@ impl From<sessions::StoreError> for AppError {
             S::AdminNeedsSecondFactor => ErrorKind::AdminNeedsSecondFactor,
             S::CannotLockSelf => ErrorKind::CannotLockSelf,
             S::SessionLimit => ErrorKind::SessionLimit,
+            S::WrongScope => ErrorKind::WrongScope,
+            S::InvalidLifetime => ErrorKind::InvalidLifetime,
             S::Database(_) | S::PasswordHashing | S::Mail(_) | S::SecretUnreadable => {
                 tracing::error!(error = %e, "store failure");
                 ErrorKind::Unavailable

@@ -91,6 +91,7 @@ mod ssr {
                         <Route path=Page::AdminUsers view=pages::AdminUsers ssr=ssr.clone()/>
                         <Route path=Page::AdminSessions view=pages::AdminSessions ssr=ssr.clone()/>
                         <Route path=Page::AdminAudit view=pages::AdminAudit ssr=ssr.clone()/>
+                        <Route path=Page::ApiTokens view=pages::ApiTokens ssr=ssr.clone()/>
                         <Route path=Page::TwoFactor view=pages::TwoFactor ssr/>
                     </Routes>
                 </main>

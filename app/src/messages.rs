@@ -141,6 +141,15 @@ pub fn confirm_sign_out(others: u64) -> (String, String) {
     )
 }
 
+pub const WRONG_SCOPE: &str = "This API token may not do that: its scope is read-only, or it is something only a signed-in person may do.";
+pub const INVALID_LIFETIME: &str = "Choose an expiry between 1 and 365 days.";
+pub const TOKENS_NEED_SCRIPT: &str = "Creating a token needs JavaScript: the token is shown once, in this page, and never sent through a redirect.";
+
+/// The new token, shown once.
+pub fn token_created(token: &str) -> String {
+    format!("Your new token (copy it now: it is not shown again): {token}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { BASE_URL } from "../playwright.config";
 import { COOKIE, UA, apiContext, cards, device, hydrated, login, register, tokenOf, uniqueName } from "./helpers";
 
@@ -59,4 +59,50 @@ test("the OpenAPI document is served", async ({ request }) => {
   const doc = await res.json();
   expect(doc.openapi).toMatch(/^3\.1\./);
   expect(Object.keys(doc.paths)).toContain("/api/v1/sessions/{id}");
+});
+
+test("an API token made in the browser calls the API, shows as a card live, and is refused once terminated", async ({
+  browser,
+}) => {
+  const name = uniqueName("token");
+  const a = await device(browser, UA.windowsChrome, "81.2.69.142");
+  await register(a.page, name);
+  const board = await device(browser, UA.linuxFirefox, "81.2.69.150");
+  await login(board.page, name);
+  await board.page.goto("/sessions");
+  await hydrated(board.page);
+  await expect(cards(board.page)).toHaveCount(2);
+
+  await a.page.getByRole("link", { name: "API tokens" }).click();
+  await hydrated(a.page);
+  await a.page.getByLabel("Name").fill("backup script");
+  await a.page.getByLabel("What it may do").selectOption("read");
+  await a.page.getByRole("button", { name: "Create token" }).click();
+  const shown = a.page.getByRole("status").filter({ hasText: "not shown again" });
+  await expect(shown).toBeVisible();
+  const token = (await shown.innerText()).split(": ").pop()!.trim();
+  expect(token.length).toBeGreaterThan(20);
+
+  // The script: no cookie, no origin, just the token.
+  const script = await playwrightRequest.newContext({
+    baseURL: BASE_URL,
+    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  const me = await script.get("/api/v1/me");
+  expect(me.status()).toBe(200);
+  expect(await me.json()).toMatchObject({ username: name, token_scope: "read" });
+  const listed = await (await script.get("/api/v1/sessions")).json();
+  expect(listed.sessions).toHaveLength(3);
+
+  // Its card appears on the open board by itself, and Terminate ends it.
+  const card = cards(board.page).filter({ hasText: "backup script" });
+  await expect(card).toHaveCount(1);
+  await expect(card.getByText("API token").first()).toBeVisible();
+  await card.getByRole("button", { name: "Terminate" }).click();
+  await expect(cards(board.page)).toHaveCount(2);
+  const refused = await script.get("/api/v1/me");
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).type).toBe("/api/v1/problems/not_signed_in");
+  await script.dispose();
+  for (const x of [a, board]) await x.context.close();
 });

@@ -12,6 +12,7 @@ mod m20261128_000005_two_factor;
 mod m20261207_000001_hardening;
 mod m20261208_000001_forward_auth;
 mod m20261209_000001_admin;
+mod m20261210_000001_api_tokens;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_hardening::Migration),
             Box::new(m20261208_000001_forward_auth::Migration),
             Box::new(m20261209_000001_admin::Migration),
+            Box::new(m20261210_000001_api_tokens::Migration),
         ]
     }
 }

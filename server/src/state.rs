@@ -42,6 +42,7 @@ struct Inner {
     shutdown: watch::Receiver<bool>,
     leptos: LeptosOptions,
     warned_untrusted_forwarding: AtomicBool,
+    token_limits: crate::api::limits::TokenLimits,
 }
 
 /// The server's shared state. Cheap to clone.
@@ -65,6 +66,7 @@ impl AppState {
             shutdown,
             leptos,
             warned_untrusted_forwarding: AtomicBool::new(false),
+            token_limits: Default::default(),
         }))
     }
 
@@ -99,6 +101,11 @@ impl AppState {
     /// A receiver that sees the server stop.
     pub fn shutdown(&self) -> watch::Receiver<bool> {
         self.0.shutdown.clone()
+    }
+
+    /// The API tokens' rate limits.
+    pub fn token_limits(&self) -> &crate::api::limits::TokenLimits {
+        &self.0.token_limits
     }
 
     pub fn leptos(&self) -> &LeptosOptions {

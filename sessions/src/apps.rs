@@ -74,7 +74,7 @@ pub enum AppsError {
 /// A session's sign-in used a second factor.
 pub fn is_second_factor(method: AuthMethod) -> bool {
     match method {
-        AuthMethod::Password => false,
+        AuthMethod::Password | AuthMethod::ApiToken => false,
         AuthMethod::PasswordAndAuthenticator | AuthMethod::PasswordAndRecoveryCode => true,
     }
 }

@@ -10,7 +10,8 @@ use crate::model::{CurrentSession, EndReason, SessionView};
 use crate::store::SessionStore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 
 /// Ends the active sessions matching `cond` in one conditional statement;
@@ -73,7 +74,7 @@ impl SessionStore {
         if public_id == current.public_id {
             return Err(StoreError::CannotTerminateCurrent);
         }
-        self.require_recent_auth(current).await?;
+        self.require_proof_to_end(current).await?;
         let mine = Condition::all()
             .add(session::Column::PublicId.eq(public_id))
             .add(session::Column::UserId.eq(current.user_id));
@@ -91,11 +92,26 @@ impl SessionStore {
     /// everywhere"), if the caller is recently authenticated. Returns how
     /// many ended; running it again returns 0.
     pub async fn sign_out_everywhere(&self, current: &CurrentSession) -> Result<u64> {
-        self.require_recent_auth(current).await?;
+        self.require_proof_to_end(current).await?;
         let reason = EndReason::SignedOutEverywhere;
-        let ended = self
-            .end_now(others_of(current), reason, self.now_ms())
-            .await?;
+        let db = &self.inner.db;
+        let ended = if db.get_database_backend() == DbBackend::Postgres {
+            // The account row, shared, so that an API token being created
+            // (which holds it exclusively) is either in this statement's
+            // snapshot or sees its creator ended: none outlives this.
+            let txn = db.begin().await?;
+            crate::entity::user::Entity::find_by_id(current.user_id)
+                .lock_shared()
+                .one(&txn)
+                .await?;
+            let ended = end_where(&txn, others_of(current), reason, self.now_ms()).await?;
+            self.notify_ended_in(&txn, &ended, reason).await?;
+            txn.commit().await?;
+            ended
+        } else {
+            end_where(db, others_of(current), reason, self.now_ms()).await?
+        };
+        self.announce_ended(&ended, reason);
         Ok(ended.len() as u64)
     }
 

@@ -119,6 +119,13 @@ pub enum StoreError {
     /// chooses one to end ([`crate::SessionStore::make_room`]).
     #[error("session limit reached")]
     SessionLimit,
+    /// An API token asking for what its scope does not allow (or for what
+    /// only a person may do: re-authenticating, security settings).
+    #[error("not allowed for this token")]
+    WrongScope,
+    /// An API token's lifetime outside 1 to 365 days.
+    #[error("invalid token lifetime")]
+    InvalidLifetime,
     /// A malformed history cursor.
     #[error("invalid history cursor")]
     InvalidCursor,

@@ -16,6 +16,7 @@ mod accounts;
 mod activity;
 mod admin;
 pub mod agent;
+mod api_tokens;
 pub mod apps;
 pub mod audit;
 mod authn;
@@ -58,6 +59,7 @@ pub use admin::{
     UserQuery,
 };
 pub use agent::{ClientInfo, UserAgentClassifier, UserAgents};
+pub use api_tokens::{MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME};
 pub use audit::{AuditEntry, AuditFilter, AuditLayer, AuditPage, AuditQueue};
 pub use client_ip::{TrustedProxies, resolve_client_ip};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -73,7 +75,7 @@ pub use mail::{
 };
 pub use model::{
     Answer, AppUse, AuthMethod, CurrentSession, DeviceType, EndReason, Place, RequestFacts,
-    SessionView, User,
+    SessionView, TokenScope, User,
 };
 pub use password_reset::{RESET_TTL_MS, ResetLink};
 pub use review::{MAX_NAME_CHARS, normalize_name};

@@ -309,16 +309,9 @@ impl SessionStore {
         }
         .insert(&txn)
         .await?;
-        session_place::ActiveModel {
-            session_id: Set(row.id),
-            ip: Set(ip.to_string()),
-            country_code: Set(country),
-            first_seen_at: Set(now),
-            last_seen_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        session_place::first(row.id, ip.to_string(), country, now)
+            .insert(&txn)
+            .await?;
         let alerted = self
             .alert_by_mail(&txn, &owner, &row, marks, method)
             .await?;

@@ -40,6 +40,34 @@ pub struct CurrentSession {
     pub created_at: DateTime<Utc>,
     /// How it signed in (whether with a second factor).
     pub auth_method: AuthMethod,
+    /// For an API token, what its bearer may do; `None` for a browser's
+    /// session.
+    pub scope: Option<TokenScope>,
+}
+
+/// What an API token's bearer may do.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Read the account's sessions and history.
+    #[sea_orm(string_value = "read")]
+    Read,
+    /// Read, and end, name or answer for sessions (no re-authentication:
+    /// creating the token took one).
+    #[sea_orm(string_value = "manage")]
+    Manage,
 }
 
 /// The kind of device a session runs on (stored as its name).
@@ -133,6 +161,10 @@ pub enum AuthMethod {
     /// The password and a recovery code.
     #[sea_orm(string_value = "recovery")]
     PasswordAndRecoveryCode,
+    /// A personal API token (created by a signed-in, re-authenticated
+    /// session), sent as `Authorization: Bearer`.
+    #[sea_orm(string_value = "api_token")]
+    ApiToken,
 }
 
 /// A place a session was used from.
@@ -197,6 +229,8 @@ pub struct SessionView {
     /// The protected apps it used, most recently first (on the sessions
     /// page; empty elsewhere).
     pub apps: Vec<AppUse>,
+    /// For an API token, when it expires (it has no idle timeout).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A protected app a session used.
@@ -247,6 +281,9 @@ impl SessionView {
 
     /// The name shown when the owner gave none: "Chrome on Windows".
     pub fn default_name(&self) -> String {
+        if self.auth_method == AuthMethod::ApiToken {
+            return "API token".to_owned();
+        }
         format!("{} on {}", self.browser_name, self.platform)
     }
 

@@ -5,7 +5,7 @@
 //! password and a stolen cookie together are still not enough.
 use crate::config::ms;
 use crate::entity::session;
-use crate::model::CurrentSession;
+use crate::model::{CurrentSession, TokenScope};
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
 use sea_orm::sea_query::Expr;
@@ -23,6 +23,9 @@ impl SessionStore {
         proof: &str,
         ip: IpAddr,
     ) -> Result<()> {
+        if current.scope.is_some() {
+            return Err(StoreError::WrongScope);
+        }
         if self.two_factor_status(current.user_id).await?.enabled {
             if crate::two_factor::looks_like_a_code(proof) {
                 self.check_second_factor(current.user_id, proof, ip).await?;
@@ -65,12 +68,26 @@ impl SessionStore {
     }
 
     /// [`StoreError::ReauthRequired`] unless `current` is recently
-    /// authenticated.
+    /// authenticated. An API token never is ([`StoreError::WrongScope`]):
+    /// security settings, addresses and the admin console are a person's.
     pub(crate) async fn require_recent_auth(&self, current: &CurrentSession) -> Result<()> {
+        if current.scope.is_some() {
+            return Err(StoreError::WrongScope);
+        }
         if self.recently_authenticated(current).await? {
             Ok(())
         } else {
             Err(StoreError::ReauthRequired)
+        }
+    }
+
+    /// What ending sessions needs: a recent proof, or an API token that
+    /// may manage sessions (creating it took a proof; it cannot give one).
+    pub(crate) async fn require_proof_to_end(&self, current: &CurrentSession) -> Result<()> {
+        match current.scope {
+            Some(TokenScope::Manage) => Ok(()),
+            Some(TokenScope::Read) => Err(StoreError::WrongScope),
+            None => self.require_recent_auth(current).await,
         }
     }
 }

@@ -121,16 +121,19 @@ impl SessionStore {
         let now = self.now_ms();
         let (idle, max_age) = (ms(c.idle_timeout), ms(c.max_age));
         let p = placeholders(backend, 7);
-        // The end is when the session expired: the earlier of its two
-        // deadlines, and never in the future.
+        // The end is when the session expired: an API token's expiry, or
+        // the earlier of a browser session's two deadlines; never in the
+        // future.
         let sql = format!(
             "UPDATE sessions SET end_reason = {reason}, ended_at = CASE \
+               WHEN expires_at IS NOT NULL THEN expires_at \
                WHEN last_seen_at + {idle} < created_at + {max_age} AND last_seen_at + {idle} < {now} \
                  THEN last_seen_at + {idle} \
                WHEN created_at + {max_age} < {now} THEN created_at + {max_age} \
                ELSE {now} END \
              WHERE ended_at IS NULL AND id IN (SELECT id FROM sessions WHERE ended_at IS NULL \
-               AND (last_seen_at <= {cut_idle} OR created_at <= {cut_age}) LIMIT {limit}) \
+               AND ((expires_at IS NULL AND (last_seen_at <= {cut_idle} OR created_at <= {cut_age})) \
+                 OR expires_at <= {now}) LIMIT {limit}) \
              RETURNING *",
             reason = p[0],
             idle = p[1],

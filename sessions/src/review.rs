@@ -147,9 +147,12 @@ impl SessionStore {
         Ok(views)
     }
 
-    /// Whether `current` may answer for other sessions: it is trusted
-    /// itself (see the module's notes).
+    /// Whether `current` may answer for (and name) other sessions: it is
+    /// trusted itself (see the module's notes), and no read-only token.
     pub(crate) async fn require_trusted(&self, current: &CurrentSession) -> Result<()> {
+        if current.scope == Some(crate::model::TokenScope::Read) {
+            return Err(StoreError::WrongScope);
+        }
         let me = Condition::all()
             .add(session::Column::Id.eq(current.row_id))
             .add(trusted());
@@ -191,7 +194,7 @@ impl SessionStore {
             return Err(StoreError::NotTrusted);
         }
         self.require_trusted(current).await?;
-        self.require_recent_auth(current).await?;
+        self.require_proof_to_end(current).await?;
         let txn = self
             .inner
             .db

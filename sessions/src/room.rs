@@ -57,6 +57,8 @@ impl SessionStore {
             .filter(session::Column::EndedAt.is_null())
             .filter(session::Column::LastSeenAt.gt(now - ms(c.idle_timeout)))
             .filter(session::Column::CreatedAt.gt(now - ms(c.max_age)))
+            // API tokens are no signed-in device: they take no room.
+            .filter(session::Column::ExpiresAt.is_null())
             .count(txn)
             .await?;
         if active >= u64::from(max) {

@@ -1,8 +1,9 @@
-//! Login (both steps), register and change password, run in place.
+//! Login (both steps), register, change password and new API tokens, run
+//! in place.
 use super::{Message, go, set_busy, show, submitted, text, value};
 use crate::contract::{AccountForm, Page};
 use crate::messages;
-use crate::server_fns::account;
+use crate::server_fns::{account, tokens};
 use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
@@ -55,6 +56,17 @@ pub fn submit(form_kind: AccountForm, ev: SubmitEvent, info: Message, error: Mes
                 // Done: the typed passwords should not stay on the screen.
                 form.reset();
                 Some(messages::password_changed(n))
+            }),
+            AccountForm::CreateToken => tokens::create_api_token(
+                text(&data, "name"),
+                text(&data, "scope"),
+                text(&data, "days").parse().unwrap_or(0),
+                value(&data, "password"),
+            )
+            .await
+            .map(|token| {
+                form.reset();
+                Some(messages::token_created(&token))
             }),
         };
         if matches!(form_kind, AccountForm::Register) && outcome.is_ok() {

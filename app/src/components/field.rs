@@ -11,12 +11,15 @@ pub fn Field(
     secret: bool,
     #[prop(optional)] minlength: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
+    /// May be left empty.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let kind = if secret { "password" } else { "text" };
     view! {
         <label>
             {label}
-            <input type=kind name=name autocomplete=autocomplete required minlength=minlength maxlength=maxlength/>
+            <input type=kind name=name autocomplete=autocomplete required=!optional minlength=minlength maxlength=maxlength/>
         </label>
     }
 }

@@ -19,6 +19,7 @@ pub fn NavBar() -> impl IntoView {
             <a href=Page::ChangePassword.path()>"Password"</a>
             <a href=Page::TwoFactor.path()>"Two-factor"</a>
             <a href=Page::Email.path()>"Email alerts"</a>
+            <a href=Page::ApiTokens.path()>"API tokens"</a>
             <span class="who">"Signed in as " <strong>{name}</strong></span>
             <form method="post" action=Logout::PATH class="inline">
                 <button type="submit" class="btn btn-quiet">"Log out"</button>

@@ -34,6 +34,7 @@ mod ssr {
             AuthMethod::Password => "Password",
             AuthMethod::PasswordAndAuthenticator => "Password + authenticator",
             AuthMethod::PasswordAndRecoveryCode => "Password + recovery code",
+            AuthMethod::ApiToken => "API token",
         }
     }
 

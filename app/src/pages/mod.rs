@@ -8,6 +8,7 @@ mod gateway;
 mod password;
 mod room;
 mod sessions;
+mod tokens;
 mod two_factor;
 
 pub use admin::{Admin, AdminAudit, AdminSessions, AdminUsers};
@@ -17,6 +18,7 @@ pub use gateway::{AppRefused, Logout};
 pub use password::ChangePassword;
 pub use room::LoginRoom;
 pub use sessions::Sessions;
+pub use tokens::ApiTokens;
 pub use two_factor::TwoFactor;
 
 use crate::contract::Page;

@@ -12,6 +12,7 @@ pub mod email;
 pub mod live;
 pub mod review;
 pub mod room;
+pub mod tokens;
 pub mod two_factor;
 
 #[cfg(feature = "ssr")]

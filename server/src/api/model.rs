@@ -58,6 +58,8 @@ pub struct Session {
     pub started_app: Option<String>,
     /// The protected apps it used, most recently first.
     pub apps: Vec<AppUse>,
+    /// For an API token (`auth_method` `api_token`), when it expires.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A protected app a session used.
@@ -109,6 +111,7 @@ impl Session {
                     pages: a.pages,
                 })
                 .collect(),
+            expires_at: view.expires_at,
         }
     }
 }
@@ -153,6 +156,8 @@ pub struct Me {
     pub auth_method: String,
     /// Whether the account has a second factor.
     pub two_factor: bool,
+    /// For a call with an API token, its scope: `read` or `manage`.
+    pub token_scope: Option<String>,
 }
 
 /// A new name for a session.

@@ -57,6 +57,15 @@ impl Problem {
         )
     }
 
+    /// An API token over its rate limit, for `secs` more seconds.
+    pub fn rate_limited(secs: u64) -> Self {
+        AppError {
+            kind: ErrorKind::RateLimited,
+            retry_after_secs: Some(secs),
+        }
+        .into()
+    }
+
     /// No such endpoint.
     pub fn no_endpoint() -> Self {
         Self::new(

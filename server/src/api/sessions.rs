@@ -84,6 +84,7 @@ pub async fn me(State(state): State<AppState>, SignedIn(current): SignedIn) -> A
         signed_in_at: current.created_at,
         auth_method: current.auth_method.to_value(),
         two_factor,
+        token_scope: current.scope.map(|s| s.to_value()),
     }))
 }
 

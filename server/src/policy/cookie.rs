@@ -17,6 +17,16 @@ pub fn named_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> 
         .find_map(|v| in_header(v.as_bytes(), name))
 }
 
+/// An API token sent as `Authorization: Bearer <token>` (the scheme's
+/// case ignored, as RFC 9110 says).
+pub fn bearer(headers: &HeaderMap) -> Option<&[u8]> {
+    let value = headers.get(header::AUTHORIZATION)?.as_bytes();
+    let (scheme, token) = value.split_at_checked(7)?;
+    scheme
+        .eq_ignore_ascii_case(b"bearer ")
+        .then(|| token.trim_ascii())
+}
+
 /// The session cookie's value in one header's `;`-separated pairs.
 fn in_header<'v>(mut rest: &'v [u8], name: &str) -> Option<&'v [u8]> {
     loop {

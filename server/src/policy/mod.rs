@@ -8,6 +8,7 @@ pub mod headers;
 pub mod origin;
 pub mod tracking;
 
+use crate::api::problem::is_api;
 use crate::state::AppState;
 use app::contract::{Page, VERIFY_PATH};
 use app::messages;
@@ -101,7 +102,7 @@ type Decided<F> = Either<WithHeaders<F>, Ready<Reply>>;
 
 fn refused(path: &str) -> Response {
     tracing::warn!(path, "refused a cross-site request");
-    if crate::api::problem::is_api(path) {
+    if is_api(path) {
         return crate::api::problem::Problem::cross_site().into_response();
     }
     let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
@@ -129,13 +130,16 @@ where
         let conn = &*self.conn;
         let state = &conn.state;
         let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if changes_state {
-            let has_session = cookie::named_cookie(req.headers(), state.cookie().name()).is_some();
+        let has_cookie = cookie::named_cookie(req.headers(), state.cookie().name()).is_some();
+        // An API token, only for the JSON API and only without a cookie: it
+        // is never sent by a browser on its own, so no origin check applies.
+        let bearer =
+            !has_cookie && is_api(req.uri().path()) && cookie::bearer(req.headers()).is_some();
+        if changes_state && !bearer {
             // The proxy's verification is no state change of ours (and
             // Traefik forwards the original method).
             let verify = req.uri().path() == VERIFY_PATH;
-            if !verify && !origin::state_change_allowed(req.headers(), state.origin(), has_session)
-            {
+            if !verify && !origin::state_change_allowed(req.headers(), state.origin(), has_cookie) {
                 let refusal = state.headers().tracked(refused(req.uri().path()), None);
                 return Either::Left(Either::Right(ready(Ok(refusal))));
             }
@@ -159,12 +163,17 @@ where
         let client = Client {
             peer: conn.peer,
             ip,
+            bearer,
         };
         // A value without a token's exact shape is no session: never
         // hashed, never looked up. Hashed once per connection, for the
         // cache and the database alike.
-        let digest = cookie::named_cookie(req.headers(), state.cookie().name())
-            .and_then(|v| conn.digests.of_cookie(v));
+        let credential = if bearer {
+            cookie::bearer(req.headers())
+        } else {
+            cookie::named_cookie(req.headers(), state.cookie().name())
+        };
+        let digest = credential.and_then(|v| conn.digests.of_cookie(v));
         let digest = match digest {
             None => return Either::Left(decide(&mut self.inner, state, req, None, client)),
             Some(digest) => match state.store().authenticate_cached_digest(&digest) {
@@ -197,6 +206,8 @@ where
 struct Client {
     peer: Option<SocketAddr>,
     ip: Option<IpAddr>,
+    /// The credential was an API token (`Authorization: Bearer`).
+    bearer: bool,
 }
 
 /// Records what a person did, hands the session to the handlers, applies
@@ -222,6 +233,17 @@ where
         let call = inner.call(req);
         return Either::Left(WithHeaders::new(call, *state.headers(), true, None));
     }
+    // A bearer must be an API token, a cookie a browser's session.
+    let current = current.filter(|c| c.scope.is_some() == client.bearer);
+    if client.bearer
+        && let Some(current) = &current
+        && let Err(wait) = state.token_limits().check(&current.public_id)
+    {
+        let limited = crate::api::problem::Problem::rate_limited(wait);
+        return Either::Right(ready(Ok(state
+            .headers()
+            .tracked(limited.into_response(), None))));
+    }
     let signed_in = current.is_some();
     let page = tracking::page_of(&req);
     let html = tracking::wants_html(&req);
@@ -230,7 +252,9 @@ where
         // Only what a person does moves last activity: page loads and
         // actions. The live stream and the board's own refreshes do not,
         // or an open tab would keep its session alive forever.
-        let acts = page_open || !matches!(*req.method(), Method::GET | Method::HEAD);
+        // A token's every call is its use (last used, IP, country).
+        let acts =
+            page_open || client.bearer || !matches!(*req.method(), Method::GET | Method::HEAD);
         if acts {
             let ip = client
                 .ip

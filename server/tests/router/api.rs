@@ -448,3 +448,185 @@ async fn the_openapi_document_matches_the_committed_copy_and_the_routes() {
         }
     }
 }
+
+impl Harness {
+    /// An API token of the account signed in with `cookie`.
+    async fn api_token(&self, cookie: &str, scope: sessions::TokenScope, days: u64) -> String {
+        let by = self
+            .store
+            .authenticate(cookie.split_once('=').unwrap().1)
+            .await
+            .unwrap()
+            .unwrap();
+        let (token, _) = self
+            .store
+            .create_api_token(
+                &by,
+                "backup script",
+                scope,
+                std::time::Duration::from_secs(days * 86_400),
+                "203.0.113.7".parse().unwrap(),
+            )
+            .await
+            .unwrap();
+        token.expose_secret().to_owned()
+    }
+}
+
+/// A script's call with an API token: no cookie, no origin headers.
+fn bearer(method: Method, path: &str, token: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_api_token_is_a_session_that_calls_the_api_by_its_scope() {
+    let h = harness().await;
+    let (cookie, user) = h.session("alice").await;
+    let (phone, phone_id) = h.second_session(user).await;
+    let read = h.api_token(&cookie, sessions::TokenScope::Read, 30).await;
+    let manage = h.api_token(&cookie, sessions::TokenScope::Manage, 30).await;
+
+    let me = json(h.send(bearer(Method::GET, "/api/v1/me", &read)).await).await;
+    assert_eq!(
+        (me["username"].as_str(), me["token_scope"].as_str()),
+        (Some("alice"), Some("read"))
+    );
+    let res = h
+        .send_from(
+            "198.51.100.20:4000",
+            bearer(Method::GET, "/api/v1/sessions", &read),
+        )
+        .await;
+    let list = json(res).await;
+    let cards = list["sessions"].as_array().unwrap();
+    assert_eq!(cards.len(), 4, "{list}");
+    let own = cards.iter().find(|s| s["this_device"] == true).unwrap();
+    assert_eq!(own["auth_method"], "api_token");
+    assert_eq!(own["name"], "backup script");
+    assert!(own["expires_at"].is_string());
+    // Each call is the token's use: last used from where it came.
+    h.store.flush_activity().await.unwrap();
+    let list = json(h.send(bearer(Method::GET, "/api/v1/sessions", &read)).await).await;
+    let own = list["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["this_device"] == true)
+        .unwrap()
+        .clone();
+    assert_eq!(own["ip"], "198.51.100.20");
+
+    // Read may not end; manage may, with no origin and no proof of its own.
+    let path = format!("/api/v1/sessions/{phone_id}");
+    let res = h.send(bearer(Method::DELETE, &path, &read)).await;
+    assert_eq!(kind(&problem(res, 403).await), "wrong_scope");
+    h.clock.advance(chrono::Duration::minutes(30));
+    let res = h.send(bearer(Method::DELETE, &path, &manage)).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(h.send(get_with("/api/v1/me", &phone)).await.status(), 401);
+    // A token cannot prove itself.
+    let mut req = bearer(Method::POST, "/api/v1/reauthenticate", &manage);
+    *req.body_mut() = Body::from(format!(r#"{{"proof":"{PASSWORD}"}}"#));
+    req.headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    assert_eq!(kind(&problem(h.send(req).await, 403).await), "wrong_scope");
+}
+
+#[tokio::test]
+async fn tokens_and_cookies_do_not_stand_in_for_each_other() {
+    let h = harness().await;
+    let (cookie, _) = h.session("alice").await;
+    let token = h.api_token(&cookie, sessions::TokenScope::Manage, 30).await;
+    // A browser's session token as a bearer, an API token as a cookie.
+    let session_token = cookie.split_once('=').unwrap().1;
+    let res = h
+        .send(bearer(Method::GET, "/api/v1/me", session_token))
+        .await;
+    assert_eq!(kind(&problem(res, 401).await), "not_signed_in");
+    let as_cookie = format!("{SESSION_COOKIE}={token}");
+    let res = h.send(get_with("/api/v1/me", &as_cookie)).await;
+    assert_eq!(kind(&problem(res, 401).await), "not_signed_in");
+    // Outside the API a bearer signs nobody in: the page guard sends it away.
+    let res = h.send(bearer(Method::GET, "/sessions", &token)).await;
+    assert_eq!(location(&res), Some("/login"));
+    // With a cookie as well, the cookie decides (and the origin check applies).
+    let mut req = bearer(Method::POST, "/api/v1/sessions/sign-out-others", &token);
+    req.headers_mut()
+        .insert(header::COOKIE, cookie.parse().unwrap());
+    assert_eq!(kind(&problem(h.send(req).await, 403).await), "cross_site");
+}
+
+#[tokio::test]
+async fn an_ended_or_expired_token_is_refused_on_its_next_call() {
+    let h = harness().await;
+    let (cookie, user) = h.session("alice").await;
+    let token = h.api_token(&cookie, sessions::TokenScope::Read, 30).await;
+    let short = h.api_token(&cookie, sessions::TokenScope::Read, 1).await;
+    let me = json(h.send(bearer(Method::GET, "/api/v1/me", &token)).await).await;
+    let id = me["session_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        h.send(bearer(Method::GET, "/api/v1/me", &short))
+            .await
+            .status(),
+        200
+    );
+    // Terminated on the board (the API here), refused at once.
+    let res = h
+        .send(call(
+            Method::DELETE,
+            &format!("/api/v1/sessions/{id}"),
+            &cookie,
+            None,
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = h.send(bearer(Method::GET, "/api/v1/me", &token)).await;
+    assert_eq!(kind(&problem(res, 401).await), "not_signed_in");
+    let ended = h
+        .store
+        .session_history(user, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        ended
+            .entries
+            .iter()
+            .any(|s| s.id == id && s.end_reason.is_some())
+    );
+    h.clock.advance(chrono::Duration::hours(25));
+    let res = h.send(bearer(Method::GET, "/api/v1/me", &short)).await;
+    assert_eq!(kind(&problem(res, 401).await), "not_signed_in");
+}
+
+#[tokio::test]
+async fn each_token_is_rate_limited_on_its_own() {
+    let h = harness().await;
+    let (cookie, _) = h.session("alice").await;
+    let busy = h.api_token(&cookie, sessions::TokenScope::Read, 30).await;
+    let quiet = h.api_token(&cookie, sessions::TokenScope::Read, 30).await;
+    let mut limited = None;
+    for _ in 0..200 {
+        let res = h.send(bearer(Method::GET, "/api/v1/me", &busy)).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = limited.expect("never rate limited");
+    assert!(header(&res, "retry-after").is_some_and(|s| s.parse::<u64>().unwrap() >= 1));
+    assert_eq!(kind(&problem(res, 429).await), "rate_limited");
+    assert_eq!(
+        h.send(bearer(Method::GET, "/api/v1/me", &quiet))
+            .await
+            .status(),
+        200
+    );
+    // The browser's session is not limited by its tokens.
+    assert_eq!(h.send(get_with("/api/v1/me", &cookie)).await.status(), 200);
+}

@@ -32,6 +32,7 @@ fn session(username: &str, auth_method: AuthMethod) -> CurrentSession {
         username: username.into(),
         created_at: DateTime::default(),
         auth_method,
+        scope: None,
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) struct CachedAuth {
     pub current: Arc<CurrentSession>,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// An API token's own expiry.
+    pub expires_at: Option<i64>,
 }
 
 struct Entry {
@@ -127,9 +129,11 @@ mod tests {
                 username: "u".into(),
                 created_at: DateTime::default(),
                 auth_method: crate::model::AuthMethod::Password,
+                scope: None,
             }),
             created_at: 0,
             last_seen_at: 0,
+            expires_at: None,
         }
     }
 

@@ -23,6 +23,8 @@ struct AuthRow {
     created_at: i64,
     last_seen_at: i64,
     auth_method: crate::model::AuthMethod,
+    token_scope: Option<crate::model::TokenScope>,
+    expires_at: Option<i64>,
 }
 
 /// An active session as read from the database.
@@ -30,6 +32,7 @@ pub(crate) struct Found {
     current: CurrentSession,
     created_at: i64,
     last_seen_at: i64,
+    expires_at: Option<i64>,
 }
 
 impl SessionStore {
@@ -76,7 +79,7 @@ impl SessionStore {
         // looks expired goes to the database path, which counts both.
         let hit = cache
             .get(digest, now)
-            .filter(|hit| now < self.expiry(hit.created_at, hit.last_seen_at))
+            .filter(|hit| now < self.expiry(hit.created_at, hit.last_seen_at, hit.expires_at))
             .map(|hit| hit.current);
         self.count_cache(hit.is_some());
         hit
@@ -97,6 +100,8 @@ impl SessionStore {
                 session::Column::CreatedAt,
                 session::Column::LastSeenAt,
                 session::Column::AuthMethod,
+                session::Column::TokenScope,
+                session::Column::ExpiresAt,
             ])
             .filter(session::Column::TokenHash.eq(digest))
             .filter(session::Column::EndedAt.is_null())
@@ -109,7 +114,7 @@ impl SessionStore {
         let pending_seen = self.inner.activity.last_seen(row.id);
         drop(consistent);
         let last_seen = std::cmp::max(row.last_seen_at, pending_seen.unwrap_or(0));
-        let expires_at = self.expiry(row.created_at, last_seen);
+        let expires_at = self.expiry(row.created_at, last_seen, row.expires_at);
         if self.now_ms() >= expires_at {
             self.end_one(row.id, EndReason::Expired, expires_at).await?;
             return Ok(None);
@@ -125,9 +130,11 @@ impl SessionStore {
                 username,
                 created_at: from_ms(row.created_at),
                 auth_method: row.auth_method,
+                scope: row.token_scope,
             },
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
         }))
     }
 
@@ -171,6 +178,7 @@ impl SessionStore {
                 current: Arc::new(found.current.clone()),
                 created_at: found.created_at,
                 last_seen_at: found.last_seen_at,
+                expires_at: found.expires_at,
             };
             let id = &found.current.public_id;
             cache.insert(digest, auth, self.now_ms(), || {
@@ -180,8 +188,18 @@ impl SessionStore {
         found.current
     }
 
-    /// When a session with these times expires.
-    pub(crate) fn expiry(&self, created_at: i64, last_seen_at: i64) -> i64 {
+    /// When a session with these times expires: an API token at the
+    /// expiry it was given, a browser's session at the earlier of its idle
+    /// and absolute deadlines.
+    pub(crate) fn expiry(
+        &self,
+        created_at: i64,
+        last_seen_at: i64,
+        expires_at: Option<i64>,
+    ) -> i64 {
+        if let Some(at) = expires_at {
+            return at;
+        }
         let c = &self.inner.config;
         std::cmp::min(
             last_seen_at.saturating_add(crate::config::ms(c.idle_timeout)),

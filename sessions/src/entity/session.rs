@@ -1,7 +1,7 @@
 //! A login: active while `ended_at` is null.
 use crate::clock::from_ms;
 use crate::geo::Location;
-use crate::model::{Answer, AuthMethod, DeviceType, EndReason, SessionView};
+use crate::model::{Answer, AuthMethod, DeviceType, EndReason, SessionView, TokenScope};
 use crate::secret::TokenDigest;
 use sea_orm::QueryResult;
 use sea_orm::entity::prelude::*;
@@ -69,6 +69,11 @@ pub struct Model {
     pub auth_method: AuthMethod,
     /// The protected app the sign-in started from (forward authentication).
     pub started_app: Option<String>,
+    /// For an API token, what its bearer may do (null: a browser's session).
+    pub token_scope: Option<TokenScope>,
+    /// For an API token, when it expires, in place of the idle and
+    /// absolute timeouts.
+    pub expires_at: Option<i64>,
 }
 
 /// Relations of `sessions`.
@@ -132,6 +137,7 @@ impl From<Model> for SessionView {
             auth_method: m.auth_method,
             started_app: m.started_app,
             apps: Vec::new(),
+            expires_at: m.expires_at.map(from_ms),
         }
     }
 }
@@ -139,7 +145,7 @@ impl From<Model> for SessionView {
 /// The columns a [`SessionView`] shows, row id first, in the order
 /// [`view_from_row`] reads them: a hand-written statement selects these
 /// rather than the whole row (no token hash, no raw user agent).
-pub(crate) const VIEW_COLUMNS: [&str; 22] = [
+pub(crate) const VIEW_COLUMNS: [&str; 23] = [
     "id",
     "public_id",
     "device_type",
@@ -162,6 +168,7 @@ pub(crate) const VIEW_COLUMNS: [&str; 22] = [
     "place_count",
     "auth_method",
     "started_app",
+    "expires_at",
 ];
 
 /// The row id and view of a row selected with [`VIEW_COLUMNS`] first.
@@ -196,6 +203,7 @@ pub(crate) fn view_from_row(row: &QueryResult) -> Result<(i64, SessionView), DbE
         auth_method: row.try_get_by_index(20)?,
         started_app: row.try_get_by_index(21)?,
         apps: Vec::new(),
+        expires_at: row.try_get_by_index::<Option<i64>>(22)?.map(from_ms),
     };
     Ok((row.try_get_by_index(0)?, view))
 }
@@ -219,7 +227,7 @@ mod tests {
 
     #[test]
     fn the_view_columns_are_distinct_columns_of_sessions() {
-        // Their count is the array's type (`view_from_row` reads 0 to 21).
+        // Their count is the array's type (`view_from_row` reads 0 to 22).
         let distinct: std::collections::HashSet<_> = VIEW_COLUMNS.iter().collect();
         assert_eq!(distinct.len(), VIEW_COLUMNS.len());
         for name in VIEW_COLUMNS {

@@ -40,3 +40,21 @@ impl Related<super::session::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The first place of a new session, seen at `now`.
+pub(crate) fn first(
+    session_id: i64,
+    ip: String,
+    country_code: Option<String>,
+    now: i64,
+) -> ActiveModel {
+    use sea_orm::Set;
+    ActiveModel {
+        session_id: Set(session_id),
+        ip: Set(ip),
+        country_code: Set(country_code),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+        ..Default::default()
+    }
+}

@@ -12,7 +12,7 @@ use crate::entity::session;
 use crate::model::SessionView;
 use crate::store::SessionStore;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 fn key() -> Expr {
     Expr::tuple([
@@ -35,8 +35,16 @@ impl SessionStore {
         let rows = session::Entity::find()
             .filter(session::Column::UserId.eq(user_id))
             .filter(session::Column::EndedAt.is_null())
-            .filter(session::Column::LastSeenAt.gt(now - ms(c.idle_timeout)))
-            .filter(session::Column::CreatedAt.gt(now - ms(c.max_age)))
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(session::Column::ExpiresAt.is_null())
+                            .add(session::Column::LastSeenAt.gt(now - ms(c.idle_timeout)))
+                            .add(session::Column::CreatedAt.gt(now - ms(c.max_age))),
+                    )
+                    .add(session::Column::ExpiresAt.gt(now)),
+            )
             .order_by_desc(session::Column::LastSeenAt)
             .limit(1000)
             .all(&self.inner.db)

@@ -101,9 +101,10 @@ impl SessionStore {
         let now = self.now_ms();
         let c = &self.inner.config;
         let user = p.push(user_id);
-        let (idle, age) = (
+        let (idle, age, now_p) = (
             p.push(now - ms(c.idle_timeout)),
             p.push(now - ms(c.max_age)),
+            p.push(now),
         );
         let keyset: String = query
             .keyset()
@@ -126,7 +127,8 @@ impl SessionStore {
         let sql = format!(
             "SELECT * FROM (SELECT {cols}, 0 AS part, {totp} FROM sessions \
                WHERE user_id = {user} AND ended_at IS NULL \
-               AND last_seen_at > {idle} AND created_at > {age} \
+               AND ((expires_at IS NULL AND last_seen_at > {idle} AND created_at > {age}) \
+                 OR expires_at > {now_p}) \
                ORDER BY last_seen_at DESC LIMIT 1000) a \
              UNION ALL \
              SELECT * FROM (SELECT {cols}, 1 AS part, {totp} FROM sessions \

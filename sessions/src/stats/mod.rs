@@ -84,6 +84,7 @@ pub(crate) fn sign_in_succeeded(method: AuthMethod) {
         AuthMethod::Password => "password",
         AuthMethod::PasswordAndAuthenticator => "password_and_authenticator",
         AuthMethod::PasswordAndRecoveryCode => "password_and_recovery_code",
+        AuthMethod::ApiToken => "api_token",
     };
     metrics::counter!("sessionboard_sign_ins_total", "result" => "success", "method" => method)
         .increment(1);

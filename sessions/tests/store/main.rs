@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod activity;
 mod admin;
+mod api_tokens;
 mod apps;
 mod cross_server;
 mod ending;
