@@ -41,7 +41,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (server side, all targets)"
-cargo clippy -p server -p app -p sessions -p migrations --all-targets -- -D warnings
+cargo clippy -p server -p app -p sessions -p migrations -p sessionboard-layer -p embedded-example --all-targets -- -D warnings
 step "cargo clippy (browser side, wasm32)"
 cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
@@ -90,7 +90,10 @@ else
 fi
 
 step "cargo test (unit, store on SQLite and PostgreSQL, server)"
-cargo test -p server -p app -p sessions -p migrations
+cargo test -p server -p app -p sessions -p migrations -p sessionboard-layer -p embedded-example
+
+step "cargo doc (the session layer crate, warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p sessionboard-layer --no-deps -q
 
 step "Validating docs/openapi.json (openapi-spec-validator; the router tests check it matches the code)"
 tools/py-venv/bin/openapi-spec-validator --schema 3.1 docs/openapi.json

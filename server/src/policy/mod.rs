@@ -2,11 +2,12 @@
 //! ([`origin`]), the session cookie ([`cookie`]) and what is tracked of a
 //! request ([`tracking`]), page guards ([`guards`]) and response headers
 //! ([`headers`]). [`SessionService`] runs them in that order.
-pub mod cookie;
 pub mod guards;
 pub mod headers;
-pub mod origin;
 pub mod tracking;
+
+/// The credentials in a request and the origin check: the layer crate's.
+pub use sessionboard_layer::{credentials as cookie, origin};
 
 use crate::api::problem::is_api;
 use crate::state::AppState;

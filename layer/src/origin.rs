@@ -1,6 +1,6 @@
 //! Where a request says it comes from: the CSRF check of state-changing
 //! requests and of the live stream.
-use axum::http::{HeaderMap, header};
+use http::{HeaderMap, header};
 
 /// The ASCII origin (`scheme://host[:port]`, lower case, default port
 /// left out) of a URL, or `None` for anything that has no tuple origin.
@@ -55,7 +55,7 @@ pub fn read_allowed(headers: &HeaderMap, public_origin: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

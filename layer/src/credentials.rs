@@ -1,5 +1,6 @@
-//! The session cookie's value in a request.
-use axum::http::{HeaderMap, header};
+//! The credentials in a request: the session cookie's value, or an API
+//! token as `Authorization: Bearer`.
+use http::{HeaderMap, header};
 
 /// The session cookie's value as bytes, the first one wins. Found by hand
 /// rather than with the `cookie` crate's parser: this runs on every
@@ -8,8 +9,7 @@ use axum::http::{HeaderMap, header};
 /// in the web bench. Bytes rather than `to_str`, so that another cookie's
 /// odd byte does not hide ours; and not checked as UTF-8, since only a
 /// token's shape (ASCII) is ever accepted, and it is checked next.
-/// `name` is the session cookie's name in the server's
-/// [`CookieScope`](app::contract::CookieScope).
+/// `name` is the session cookie's name.
 pub fn named_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> {
     headers
         .get_all(header::COOKIE)
@@ -51,8 +51,8 @@ fn ours<'v>(pair: &'v [u8], name: &str) -> Option<&'v [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::contract::SESSION_COOKIE;
-    use axum::http::HeaderValue;
+    const SESSION_COOKIE: &str = "__Host-sb_session";
+    use http::HeaderValue;
 
     fn cookies(values: &[&[u8]]) -> HeaderMap {
         let mut h = HeaderMap::new();
