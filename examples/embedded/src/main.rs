@@ -1,4 +1,5 @@
-//! `cargo run -p embedded-example`, then open http://localhost:3300.
+//! `cargo run -p embedded-example`, then open http://localhost:3300
+//! (`ADDR` to listen elsewhere, `DATABASE_URL` for another database).
 use migrations::{Migrator, MigratorTrait};
 
 #[tokio::main]
@@ -9,9 +10,12 @@ async fn main() -> anyhow::Result<()> {
     Migrator::up(&db, None).await?;
     let store = sessions::SessionStore::new(db, Default::default(), sessions::GeoIp::disabled());
     let _background = store.spawn_background_tasks();
-    let app = embedded_example::app(store, "http://localhost:3300")?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:3300").await?;
-    println!("http://localhost:3300");
+    let addr = std::env::var("ADDR").unwrap_or("127.0.0.1:3300".into());
+    let port = addr.rsplit(':').next().unwrap_or("3300");
+    let origin = format!("http://localhost:{port}");
+    let app = embedded_example::app(store, &origin)?;
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("{origin}");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
