@@ -92,8 +92,8 @@ fi
 step "cargo test (unit, store on SQLite and PostgreSQL, server)"
 cargo test -p server -p app -p sessions -p migrations -p sessionboard-layer -p embedded-example
 
-step "cargo doc (the session layer crate, warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p sessionboard-layer --no-deps -q
+step "cargo doc (the store and the session layer crates, warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p sessions -p sessionboard-layer --no-deps -q
 
 step "Validating docs/openapi.json (openapi-spec-validator; the router tests check it matches the code)"
 tools/py-venv/bin/openapi-spec-validator --schema 3.1 docs/openapi.json

@@ -19,7 +19,7 @@ pub fn is_sqlite(url: &str) -> bool {
 /// Opens a pool on `url`. SQLite gets WAL, `busy_timeout` 10 s,
 /// `foreign_keys=ON` and `synchronous=FULL` on every connection (a
 /// committed end survives a crash or a power loss), and a stable query
-/// planner (see [`plan_once`]); its connections are not pinged before use.
+/// planner (see `plan_once`); its connections are not pinged before use.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)

@@ -11,6 +11,7 @@
 //! two-factor authentication, mail,
 //! authentication, activity, history, ending sessions, review ("Was this
 //! you?" and names) and retention.
+#![warn(missing_docs)]
 
 mod accounts;
 mod activity;

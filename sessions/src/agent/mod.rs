@@ -1,7 +1,7 @@
 //! User agent → device type, platform, browser: with the `user-agent-parser`
 //! crate over uap-core's vendored `regexes.yaml` (its Unicode classes
-//! rewritten to ASCII, [`rules`]), plus our device-type rules. The server
-//! classifies on one dedicated thread ([`worker`]).
+//! rewritten to ASCII, `rules`), plus our device-type rules. The server
+//! classifies on one dedicated thread (`worker`).
 mod names;
 mod rules;
 mod worker;

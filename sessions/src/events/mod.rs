@@ -1,6 +1,6 @@
 //! Changes a dashboard should see: what they are ([`SessionEvent`]), how
-//! they reach this server's live streams ([`hub`]), and how they travel
-//! between servers that share a PostgreSQL database ([`wire`]).
+//! they reach this server's live streams (`hub`), and how they travel
+//! between servers that share a PostgreSQL database (`wire`).
 pub(crate) mod hub;
 pub(crate) mod wire;
 
