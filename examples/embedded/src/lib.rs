@@ -15,16 +15,23 @@ pub fn app(store: SessionStore, origin: &str) -> anyhow::Result<Router> {
     let layer = SessionLayer::builder(store, origin).build()?;
     Ok(Router::new()
         .route("/", get(home))
-        .route("/signup", get(signup_form).post(signup))
-        .route("/signin", get(signin_form).post(signin))
+        .route("/signup", get(|| async { form("Sign up") }).post(signup))
+        .route("/signin", get(|| async { form("Sign in") }).post(signin))
         .route("/signout", post(signout))
         .route("/notes", get(notes))
         .route("/profile", get(profile))
         .route("/sessions", get(sessions_page))
         .route("/sessions/{id}/end", post(end_one))
         .route("/sessions/end-others", post(end_others))
+        .route("/whoami", get(whoami))
         .with_state(layer.clone())
-        .layer(layer))
+        .layer(layer)
+        // Outside the layer: a probe needs no session.
+        .route("/livez", get(|| async { "ok" })))
+}
+
+async fn whoami(SignedIn(me): SignedIn) -> String {
+    me.username.clone()
 }
 
 fn page(title: &str, body: &str) -> Html<String> {
@@ -64,32 +71,20 @@ fn refused(e: StoreError) -> Response {
 }
 
 async fn home(MaybeSignedIn(me): MaybeSignedIn) -> Html<String> {
-    match me {
-        Some(me) => page(
-            "Home",
-            &format!("<p>Signed in as {}.</p>", esc(&me.username)),
-        ),
-        None => page(
-            "Home",
-            "<p><a href=/signin>Sign in</a> or <a href=/signup>sign up</a>.</p>",
-        ),
-    }
+    let who = me.map_or(
+        "<a href=/signin>Sign in</a> or <a href=/signup>sign up</a>.".into(),
+        |me| format!("Signed in as {}.", esc(&me.username)),
+    );
+    page("Home", &format!("<p>{who}</p>"))
 }
 
 const CREDENTIALS: &str = "<label>Username <input name=username required></label> \
     <label>Password <input name=password type=password required></label>";
 
-async fn signup_form() -> Html<String> {
+fn form(title: &str) -> Html<String> {
     page(
-        "Sign up",
-        &format!("<form method=post>{CREDENTIALS}<button>Sign up</button></form>"),
-    )
-}
-
-async fn signin_form() -> Html<String> {
-    page(
-        "Sign in",
-        &format!("<form method=post>{CREDENTIALS}<button>Sign in</button></form>"),
+        title,
+        &format!("<form method=post>{CREDENTIALS}<button>{title}</button></form>"),
     )
 }
 
