@@ -22,26 +22,10 @@ step "Release build (and the bare router)"
 cargo leptos build --release
 cargo build --release -q -p server --example bare
 
-# N keep-alive GETs on one connection; fails on any status but 200.
-cat > "$DIR/client.py" <<'PY'
-import http.client, sys
-port, path, n, cookie = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-c = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(n):
-    c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    r = c.getresponse(); r.read()
-    if r.status != 200: sys.exit(f"{path}: status {r.status}")
-PY
-
-# count PORT PATH COOKIE: zero the counters, send N requests, dump, print per request.
+# count PORT PATH COOKIE LABEL: instructions per request, printed and kept.
 count() {
-  python3 "$DIR/client.py" "$1" "$2" 200 "$3"  # warm-up
-  callgrind_control -z "$VG" >/dev/null 2>&1
-  python3 "$DIR/client.py" "$1" "$2" "$N" "$3"
-  callgrind_control -d "$VG" >/dev/null 2>&1
-  local f; f=$(ls -t "$DIR"/cg.*.* | head -1)
   local per
-  per=$(callgrind_annotate "$f" | awk -v n="$N" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }')
+  per=$(callgrind_per_request "$DIR" "$VG" "$1" "$2" "$N" "$3")
   printf '    %-52s %7s instructions per request\n' "$4" "$per"
   ROWS+=("| $4 | $per |")
 }

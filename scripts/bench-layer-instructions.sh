@@ -16,25 +16,7 @@ trap 'kill ${VG:-} 2>/dev/null; rm -rf "$DIR"' EXIT
 step "Release build of the example"
 cargo build --release -q -p embedded-example --bin embedded-example
 
-cat > "$DIR/client.py" <<'PY'
-import http.client, sys
-port, path, n, cookie = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-c = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(n):
-    c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    r = c.getresponse(); r.read()
-    if r.status != 200: sys.exit(f"{path}: status {r.status}")
-PY
-
-count() {
-  python3 "$DIR/client.py" "$PORT" "$1" 200 "$2"
-  callgrind_control -z "$VG" >/dev/null 2>&1
-  python3 "$DIR/client.py" "$PORT" "$1" "$N" "$2"
-  callgrind_control -d "$VG" >/dev/null 2>&1
-  local f; f=$(ls -t "$DIR"/cg.*.* | head -1)
-  callgrind_annotate "$f" | awk -v n="$N" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }'
-  rm -f "$DIR"/cg.*.*
-}
+count() { callgrind_per_request "$DIR" "$VG" "$PORT" "$1" "$N" "${2:-}"; }
 
 step "The example under callgrind ($N requests each)"
 ADDR=127.0.0.1:$PORT DATABASE_URL="sqlite://$DIR/e.db?mode=rwc" \

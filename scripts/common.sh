@@ -108,6 +108,31 @@ seed_sessions_page() {
   awk -v n="$SESSION_COOKIE" '$6 == n { print $7 }' "$dir/jar"
 }
 
+# Instructions per request of the process under callgrind: N keep-alive
+# GETs of PATH on one connection (after 200 of warm-up), the counters zeroed
+# before and dumped after; fails on any status but 200. The dumps go to DIR
+# (valgrind started with --callgrind-out-file="$DIR/cg.%p").
+#   per=$(callgrind_per_request DIR VG_PID PORT PATH N [COOKIE])
+callgrind_per_request() {
+  local dir=$1 vg=$2 port=$3 path=$4 n=$5 cookie=${6:-} f
+  cat > "$dir/client.py" <<'PY'
+import http.client, sys
+port, path, n, cookie = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    r = c.getresponse(); r.read()
+    if r.status != 200: sys.exit(f"{path}: status {r.status}")
+PY
+  python3 "$dir/client.py" "$port" "$path" 200 "$cookie"
+  callgrind_control -z "$vg" >/dev/null 2>&1
+  python3 "$dir/client.py" "$port" "$path" "$n" "$cookie"
+  callgrind_control -d "$vg" >/dev/null 2>&1
+  f=$(ls -t "$dir"/cg.*.* | head -1)
+  callgrind_annotate "$f" | awk -v n="$n" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }'
+  rm -f "$dir"/cg.*.*
+}
+
 # Requests per second of one wrk run (wrk's arguments), and the median of numbers.
 rps() { wrk -t2 -c16 "$@" | awk '/Requests\/sec/ { print $2 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
