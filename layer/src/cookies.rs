@@ -37,7 +37,7 @@ impl SessionCookie {
             .same_site(SameSite::Lax)
             .max_age(cookie::time::Duration::seconds(secs))
             .build();
-        // A token is base64url and the name was the app's: always valid.
+        // A token is base64url and the builder checked the name: always valid.
         HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
     }
 

@@ -38,6 +38,10 @@ pub enum LayerError {
     /// The public origin is not `scheme://host[:port]`.
     #[error("{0:?} is not an origin: expected scheme://host[:port], e.g. https://app.example.com")]
     InvalidOrigin(String),
+    /// The cookie name is not an HTTP token (RFC 6265: letters, digits and
+    /// `!#$%&'*+-.^_`|~`).
+    #[error("{0:?} cannot be a cookie name: use letters, digits and - or _")]
+    InvalidCookieName(String),
 }
 
 pub(crate) struct Config {
@@ -131,6 +135,10 @@ impl Builder {
         let name = self
             .cookie_name
             .unwrap_or_else(|| if secure { "__Host-session" } else { "session" }.to_owned());
+        let token_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(token_char) {
+            return Err(LayerError::InvalidCookieName(name));
+        }
         let max_age = self.store.config().max_age;
         Ok(SessionLayer(Arc::new(Config {
             cookie: crate::SessionCookie::new(name, secure, max_age),

@@ -110,6 +110,16 @@ async fn the_cookie_signs_in_and_other_sites_cannot_post_with_it() {
             .build()
             .is_err()
     );
+    for bad in ["", "my session", "sid;x", "sïd"] {
+        let built = SessionLayer::builder(layer.store().clone(), ORIGIN)
+            .cookie_name(bad)
+            .build();
+        assert!(built.is_err(), "{bad:?}");
+    }
+    let named = SessionLayer::builder(layer.store().clone(), ORIGIN)
+        .cookie_name("__Host-app_sid")
+        .build();
+    assert_eq!(named.unwrap().cookie().name(), "__Host-app_sid");
 }
 
 #[tokio::test]

@@ -8,7 +8,6 @@ pub mod problem;
 pub mod sessions;
 
 use crate::state::AppState;
-use axum::Json;
 use axum::Router;
 use axum::routing::get;
 use utoipa::OpenApi;
@@ -84,8 +83,13 @@ pub fn openapi_json() -> String {
     doc.to_pretty_json().unwrap_or_default() + "\n"
 }
 
-async fn openapi() -> Json<serde_json::Value> {
-    Json(serde_json::from_str(&openapi_json()).unwrap_or_default())
+/// Made once: the document does not change while the server runs.
+async fn openapi() -> impl axum::response::IntoResponse {
+    static DOC: std::sync::LazyLock<String> = std::sync::LazyLock::new(openapi_json);
+    (
+        [(http::header::CONTENT_TYPE, "application/json")],
+        DOC.as_str(),
+    )
 }
 
 /// Every route of the API.

@@ -102,7 +102,7 @@ pub async fn me(State(state): State<AppState>, SignedIn(current): SignedIn) -> A
 pub async fn reauthenticate(
     State(state): State<AppState>,
     SignedIn(current): SignedIn,
-    ClientIpOf(ip): ClientIpOf,
+    ClientIp(ip): ClientIp,
     Body(body): Body<Reauthenticate>,
 ) -> Answer<StatusCode> {
     state
@@ -259,19 +259,4 @@ pub async fn deny(
 ) -> Answer<StatusCode> {
     state.store().deny_sign_in(&current, &id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The client address the session layer resolved (state-changing calls).
-pub struct ClientIpOf(pub std::net::IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIpOf {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
-        parts
-            .extensions
-            .get::<ClientIp>()
-            .map(|ClientIp(ip)| Self(*ip))
-            .ok_or_else(|| ErrorKind::Request.into())
-    }
 }

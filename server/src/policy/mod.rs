@@ -131,12 +131,15 @@ where
         let conn = &*self.conn;
         let state = &conn.state;
         let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        let has_cookie = cookie::named_cookie(req.headers(), state.cookie().name()).is_some();
+        let cookie_name = state.cookie().name();
         // An API token, only for the JSON API and only without a cookie: it
         // is never sent by a browser on its own, so no origin check applies.
-        let bearer =
-            !has_cookie && is_api(req.uri().path()) && cookie::bearer(req.headers()).is_some();
+        // (Checked in this order so that pages pay one prefix comparison.)
+        let bearer = is_api(req.uri().path())
+            && cookie::bearer(req.headers()).is_some()
+            && cookie::named_cookie(req.headers(), cookie_name).is_none();
         if changes_state && !bearer {
+            let has_cookie = cookie::named_cookie(req.headers(), cookie_name).is_some();
             // The proxy's verification is no state change of ours (and
             // Traefik forwards the original method).
             let verify = req.uri().path() == VERIFY_PATH;
@@ -172,7 +175,7 @@ where
         let credential = if bearer {
             cookie::bearer(req.headers())
         } else {
-            cookie::named_cookie(req.headers(), state.cookie().name())
+            cookie::named_cookie(req.headers(), cookie_name)
         };
         let digest = credential.and_then(|v| conn.digests.of_cookie(v));
         let digest = match digest {
