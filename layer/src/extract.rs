@@ -17,6 +17,11 @@ pub const NOT_SIGNED_IN: &str = "Please sign in to continue.";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
+/// The trusted proxy a request came through, when it came through one
+/// (then [`ClientIp`] is what the proxy said).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProxyPeer(pub IpAddr);
+
 /// The signed-in session; a request without one is refused with 401.
 #[derive(Debug, Clone)]
 pub struct SignedIn(pub Arc<CurrentSession>);

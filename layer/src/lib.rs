@@ -32,15 +32,24 @@
 //! ```
 //!
 //! `examples/embedded` is a whole app on it: sign-up, sign-in, two pages of
-//! its own and a "Your sessions" page.
+//! its own and a "Your sessions" page. Sessionboard's own server runs on it
+//! too, with its pages' guards and headers in a service inside the layer;
+//! it serves through [`Connections`], which gives each connection its own
+//! service (the peer known without an extension per request, a keep-alive
+//! connection's cookie hashed once).
 #![warn(missing_docs)]
 
+mod config;
+mod connections;
 mod cookies;
 pub mod credentials;
 pub mod extract;
+mod limits;
 pub mod origin;
 mod service;
 
+pub use config::{Activity, Builder, Counts, LayerError, Refusal, SessionLayer};
+pub use connections::Connections;
 pub use cookies::{SessionCookie, SignIn};
-pub use extract::{ClientIp, Facts, MaybeSignedIn, SignedIn};
-pub use service::{Activity, Builder, LayerError, SessionLayer, SessionService};
+pub use extract::{ClientIp, Facts, MaybeSignedIn, ProxyPeer, SignedIn};
+pub use service::SessionService;

@@ -5,9 +5,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use migrations::{Migrator, MigratorTrait};
-use sessionboard_layer::{Activity, ClientIp, MaybeSignedIn, SessionLayer};
+use sessionboard_layer::{
+    Activity, ClientIp, Counts, MaybeSignedIn, ProxyPeer, Refusal, SessionLayer,
+};
 use sessions::client_ip::ProxyHeader;
 use sessions::{
     HashingConfig, RequestFacts, SessionStore, StoreConfig, TokenScope, TrustedProxies,
@@ -44,9 +47,22 @@ async fn who(MaybeSignedIn(me): MaybeSignedIn, ClientIp(ip): ClientIp) -> String
     )
 }
 
+/// What a request passed through untouched carries: nothing.
+async fn bare(MaybeSignedIn(me): MaybeSignedIn, req: axum::extract::Request) -> String {
+    let ip = req.extensions().get::<ClientIp>().is_some();
+    format!("session {} ip {ip}", me.is_some())
+}
+
+async fn proxy(req: axum::extract::Request) -> String {
+    format!("{:?}", req.extensions().get::<ProxyPeer>())
+}
+
 async fn send(layer: &SessionLayer, peer: &str, req: Request<Body>) -> (StatusCode, String) {
     let app = Router::new()
         .route("/", get(who).post(who))
+        .route("/api/who", get(who).post(who))
+        .route("/static/x", get(bare).post(bare))
+        .route("/proxy", get(proxy))
         .layer(layer.clone());
     let peer: SocketAddr = peer.parse().unwrap();
     let res = MockConnectInfo(peer).layer(app).oneshot(req).await.unwrap();
@@ -73,6 +89,29 @@ async fn signed_up(store: &SessionStore) -> (String, sessions::CurrentSession) {
         .unwrap()
         .unwrap();
     (token.expose_secret().to_owned(), current)
+}
+
+/// A request with these headers and no body.
+fn request(method: &str, path: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// A read-scoped API token of `current`'s account, valid for a day.
+async fn read_token(
+    store: &SessionStore,
+    current: &sessions::CurrentSession,
+) -> sessions::SessionToken {
+    let ip = "203.0.113.1".parse().unwrap();
+    let day = std::time::Duration::from_secs(86_400);
+    let (api, _) = store
+        .create_api_token(current, "script", TokenScope::Read, day, ip)
+        .await
+        .unwrap();
+    api
 }
 
 #[tokio::test]
@@ -126,12 +165,7 @@ async fn the_cookie_signs_in_and_other_sites_cannot_post_with_it() {
 async fn bearer_tokens_only_when_enabled_and_only_api_tokens() {
     let (store, _dir) = store().await;
     let (session_token, current) = signed_up(&store).await;
-    let ip = "203.0.113.1".parse().unwrap();
-    let day = std::time::Duration::from_secs(86_400);
-    let (api, _) = store
-        .create_api_token(&current, "script", TokenScope::Read, day, ip)
-        .await
-        .unwrap();
+    let api = read_token(&store, &current).await;
     let bearer = |t: &str| {
         Request::post("/")
             .header(header::AUTHORIZATION, format!("Bearer {t}"))
@@ -148,7 +182,7 @@ async fn bearer_tokens_only_when_enabled_and_only_api_tokens() {
         "nobody 198.51.100.2"
     );
     let on = SessionLayer::builder(store, ORIGIN)
-        .bearer_tokens(true)
+        .bearer_tokens("/")
         .build()
         .unwrap();
     // No origin check for a bearer: no browser sends one by itself.
@@ -184,6 +218,13 @@ async fn the_client_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
         send(&layer, "198.51.100.2:1", forwarded()).await.1,
         "nobody 198.51.100.2"
     );
+    // The proxy itself is named only when it is trusted.
+    let get = || Request::get("/proxy").body(Body::empty()).unwrap();
+    assert_eq!(
+        send(&layer, "10.1.2.3:1", get()).await.1,
+        "Some(ProxyPeer(10.1.2.3))"
+    );
+    assert_eq!(send(&layer, "198.51.100.2:1", get()).await.1, "None");
 }
 
 #[tokio::test]
@@ -213,4 +254,108 @@ async fn page_loads_and_actions_are_activity_and_background_reads_are_not() {
         .unwrap();
     send(&layer, "198.51.100.7:1", load).await;
     assert_eq!(pages().await, (1, "198.51.100.7".to_owned()));
+}
+
+#[tokio::test]
+async fn bearer_tokens_only_under_their_prefix_and_rate_limited_per_token() {
+    let (store, _dir) = store().await;
+    let (_, current) = signed_up(&store).await;
+    let api = read_token(&store, &current).await;
+    let layer = SessionLayer::builder(store, ORIGIN)
+        .bearer_tokens("/api/")
+        .token_rate_limit(1, 2)
+        .refusals(|why, _| match why {
+            Refusal::RateLimited { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("slow down {retry_after}"),
+            )
+                .into_response(),
+            other => other.default_response(),
+        })
+        .build()
+        .unwrap();
+    let auth = format!("Bearer {}", api.expose_secret());
+    let call = |path: &str| request("GET", path, &[("authorization", &auth)]);
+    let peer = "198.51.100.2:1";
+    assert_eq!(send(&layer, peer, call("/")).await.1, "nobody 198.51.100.2");
+    assert_eq!(
+        send(&layer, peer, call("/api/who")).await.1,
+        "ada 198.51.100.2"
+    );
+    assert_eq!(send(&layer, peer, call("/api/who")).await.0, StatusCode::OK);
+    // The burst of two is spent; the next call waits a second.
+    assert_eq!(
+        send(&layer, peer, call("/api/who")).await,
+        (StatusCode::TOO_MANY_REQUESTS, "slow down 1".into())
+    );
+    assert!(
+        SessionLayer::builder(layer.store().clone(), ORIGIN)
+            .token_rate_limit(0, 5)
+            .build()
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn passed_through_paths_carry_nothing_and_exempt_paths_skip_the_origin_check() {
+    let (store, _dir) = store().await;
+    let (token, _) = signed_up(&store).await;
+    let layer = SessionLayer::builder(store, ORIGIN)
+        .pass_through(|path| path.starts_with("/static/"))
+        .without_origin_check("/api/who")
+        .build()
+        .unwrap();
+    let cookie = format!("__Host-session={token}");
+    let get = request("GET", "/static/x", &[("cookie", &cookie)]);
+    assert_eq!(
+        send(&layer, "198.51.100.2:1", get).await,
+        (StatusCode::OK, "session false ip false".into())
+    );
+    let evil = [
+        ("cookie", cookie.as_str()),
+        ("origin", "https://evil.example"),
+    ];
+    let post = |path: &str| request("POST", path, &evil);
+    // Passing through is no way around the origin check.
+    assert_eq!(
+        send(&layer, "198.51.100.2:1", post("/static/x")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&layer, "198.51.100.2:1", post("/api/who")).await,
+        (StatusCode::OK, "ada 198.51.100.2".into())
+    );
+}
+
+#[tokio::test]
+async fn custom_activity_decides_what_counts() {
+    let (store, _dir) = store().await;
+    let (token, current) = signed_up(&store).await;
+    // Here only a GET of /api/who is a page visit; nothing else counts.
+    let layer = SessionLayer::builder(store.clone(), ORIGIN)
+        .activity(Activity::Custom(std::sync::Arc::new(|req| {
+            if req.uri().path() == "/api/who" {
+                Counts::PageVisit
+            } else {
+                Counts::Nothing
+            }
+        })))
+        .build()
+        .unwrap();
+    let cookie = format!("__Host-session={token}");
+    let visits = || async {
+        store.flush_activity().await.unwrap();
+        store.list_active_sessions(current.user_id).await.unwrap()[0].pages_visited
+    };
+    let headers = [
+        ("cookie", cookie.as_str()),
+        ("origin", ORIGIN),
+        ("sec-fetch-dest", "document"),
+    ];
+    let req = |method: &str, path: &str| request(method, path, &headers);
+    send(&layer, "198.51.100.7:1", req("POST", "/")).await;
+    send(&layer, "198.51.100.7:1", req("GET", "/")).await;
+    assert_eq!(visits().await, 0);
+    send(&layer, "198.51.100.7:1", req("GET", "/api/who")).await;
+    assert_eq!(visits().await, 1);
 }

@@ -17,14 +17,11 @@ use app::contract::{Page, query};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use sessionboard_layer::{ClientIp, ProxyPeer};
 use sessions::CurrentSession;
 use sessions::apps::{App, Reach};
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-
-/// The connection's peer, for the handler (the session layer knows it).
-#[derive(Clone, Copy)]
-pub struct Peer(pub Option<SocketAddr>);
 
 const X_ORIGINAL_URL: HeaderName = HeaderName::from_static("x-original-url");
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -105,11 +102,15 @@ pub async fn verify(State(state): State<AppState>, req: Request) -> Response {
 }
 
 async fn answer(state: AppState, req: Request) -> Response {
-    let peer = req.extensions().get::<Peer>().and_then(|p| p.0);
     let current = req.extensions().get::<Arc<CurrentSession>>().cloned();
+    // The session layer resolved the client, through the proxy if trusted.
+    let ext = req.extensions();
+    let ip = ext
+        .get::<ClientIp>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0);
+    let proxied = ext.get::<ProxyPeer>().is_some();
     // Only a trusted proxy says what the original request was.
-    let peer_ip = crate::policy::tracking::peer_ip(peer, &req);
-    let original = if state.trusted().contains(peer_ip) {
+    let original = if proxied {
         original_url(req.headers())
     } else {
         None
@@ -124,8 +125,8 @@ async fn answer(state: AppState, req: Request) -> Response {
         return refuse(StatusCode::UNAUTHORIZED, login, redirect);
     };
     let Some(app) = app else {
-        if !state.trusted().contains(peer_ip) {
-            tracing::warn!(peer = %peer_ip, "/auth/verify asked by a peer outside TRUSTED_PROXIES: refused");
+        if !proxied {
+            tracing::warn!(peer = %ip, "/auth/verify asked by a peer outside TRUSTED_PROXIES: refused");
         }
         return refuse(
             StatusCode::FORBIDDEN,
@@ -149,7 +150,6 @@ async fn answer(state: AppState, req: Request) -> Response {
         .headers()
         .get(SEC_FETCH_DEST)
         .is_some_and(|d| d.as_bytes() == b"document");
-    let ip = crate::policy::tracking::client_ip(&state, peer, &req);
     state
         .store()
         .record_app_activity(&current, ip, page, app.shared_name());

@@ -23,43 +23,21 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{any, get};
-use axum::serve::IncomingStream;
-use futures::future::{Ready, ready};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use policy::headers::CspNonce;
-use policy::{SessionLayer, SessionService};
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-use tokio::net::TcpListener;
-use tower::{Layer, Service};
+use policy::{PageLayer, PageService};
+use sessionboard_layer::SessionService;
+use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-/// The whole app: the routes inside the request policy. The policy wraps
-/// the router as a service rather than being one of its layers, which
-/// would box and clone a service per request on every route.
-pub type Sessionboard = SessionService<Router>;
-
-/// What `axum::serve` takes: per connection, a [`Sessionboard`] that knows
-/// the peer's address (rather than a `ConnectInfo` extension allocated
-/// into every request).
-#[derive(Clone)]
-pub struct Connections(pub Sessionboard);
-
-impl<'a> Service<IncomingStream<'a, TcpListener>> for Connections {
-    type Response = Sessionboard;
-    type Error = Infallible;
-    type Future = Ready<Result<Sessionboard, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, stream: IncomingStream<'a, TcpListener>) -> Self::Future {
-        ready(Ok(self.0.for_peer(*stream.remote_addr())))
-    }
-}
+/// The whole app: the routes inside the request policy (the session
+/// layer crate's service, with Sessionboard's pages inside it). The
+/// policy wraps the router as a service rather than being one of its
+/// layers, which would box and clone a service per request on every
+/// route.
+pub type Sessionboard = SessionService<PageService<Router>>;
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.store().db().ping().await {
@@ -137,7 +115,8 @@ pub fn router(state: AppState) -> Sessionboard {
         // Liveness, passed through the session layer untouched: also the load
         // benchmark's baseline for /api/ping, which is the same handler.
         .route("/livez", get(ping));
-    SessionLayer(state).layer(app)
+    let pages = PageLayer(state.clone()).layer(app);
+    state.session_layer().layer(pages)
 }
 
 /// What stops the server from starting.

@@ -5,7 +5,8 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use migrations::{Migrator, MigratorTrait};
 use server::config::{Admin, Command, Config};
-use server::{AppState, Connections, WebConfig, demo, router};
+use server::{AppState, WebConfig, demo, router};
+use sessionboard_layer::Connections;
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
 use tracing::Level;
@@ -194,7 +195,7 @@ async fn main() -> anyhow::Result<()> {
         });
         tracing::info!("Prometheus metrics on http://{addr}/metrics (METRICS_ADDR)");
     }
-    let state = AppState::new(store.clone(), web, shutdown_rx, leptos_options);
+    let state = AppState::new(store.clone(), web, shutdown_rx, leptos_options)?;
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)

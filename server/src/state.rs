@@ -6,7 +6,6 @@ use sessions::apps::Apps;
 use sessions::client_ip::ProxyHeader;
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::watch;
 
 /// How requests are read and answered, beyond the store.
@@ -41,8 +40,8 @@ struct Inner {
     headers: HeaderPolicy,
     shutdown: watch::Receiver<bool>,
     leptos: LeptosOptions,
-    warned_untrusted_forwarding: AtomicBool,
-    token_limits: crate::api::limits::TokenLimits,
+    /// Built once: its token rate limits and warnings are the server's.
+    session_layer: sessionboard_layer::SessionLayer,
 }
 
 /// The server's shared state. Cheap to clone.
@@ -56,18 +55,25 @@ impl AppState {
         web: WebConfig,
         shutdown: watch::Receiver<bool>,
         leptos: LeptosOptions,
-    ) -> Self {
+    ) -> Result<Self, sessionboard_layer::LayerError> {
         let https = web.origin.starts_with("https://");
         store.set_forward_auth(!web.apps.is_empty());
-        Self(Arc::new(Inner {
+        let headers = HeaderPolicy::new(https);
+        let session_layer = crate::policy::settings::session_layer(
+            &store,
+            &web.origin,
+            web.cookie.name(),
+            (web.trusted.clone(), web.proxy_header),
+            headers,
+        )?;
+        Ok(Self(Arc::new(Inner {
             store,
-            headers: HeaderPolicy::new(https),
+            headers,
             web,
             shutdown,
             leptos,
-            warned_untrusted_forwarding: AtomicBool::new(false),
-            token_limits: Default::default(),
-        }))
+            session_layer,
+        })))
     }
 
     pub fn store(&self) -> &SessionStore {
@@ -103,25 +109,12 @@ impl AppState {
         self.0.shutdown.clone()
     }
 
-    /// The API tokens' rate limits.
-    pub fn token_limits(&self) -> &crate::api::limits::TokenLimits {
-        &self.0.token_limits
+    /// The session layer with Sessionboard's settings.
+    pub fn session_layer(&self) -> &sessionboard_layer::SessionLayer {
+        &self.0.session_layer
     }
 
     pub fn leptos(&self) -> &LeptosOptions {
         &self.0.leptos
-    }
-
-    /// Whether the untrusted-forwarding warning was given.
-    pub fn warned_untrusted_forwarding(&self) -> bool {
-        self.0.warned_untrusted_forwarding.load(Ordering::Relaxed)
-    }
-
-    /// True the first time it is asked, then false.
-    pub fn first_untrusted_forwarding(&self) -> bool {
-        !self
-            .0
-            .warned_untrusted_forwarding
-            .swap(true, Ordering::Relaxed)
     }
 }

@@ -2,7 +2,6 @@
 //! RFC 9457 problems, and its OpenAPI 3.1 document made from the handlers
 //! (served at [`OPENAPI_PATH`], committed as `docs/openapi.json`, and
 //! compared with it by the test suite).
-pub mod limits;
 pub mod model;
 pub mod problem;
 pub mod sessions;

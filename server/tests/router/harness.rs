@@ -74,7 +74,7 @@ pub async fn harness_web(config: StoreConfig, web: WebConfig) -> Harness {
     let store = SessionStore::with_clock(db, config, GeoIp::disabled(), clock.clone());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let leptos = LeptosOptions::builder().output_name("sessionboard").build();
-    let state = AppState::new(store.clone(), web, rx, leptos);
+    let state = AppState::new(store.clone(), web, rx, leptos).unwrap();
     Harness {
         store,
         clock,

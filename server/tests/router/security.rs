@@ -231,7 +231,7 @@ async fn forwarding_headers_without_trusted_proxies_are_ignored_with_one_warning
     let (cookie, uid) = h.session("unproxied").await;
     let warnings = || {
         let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-        text.matches("TRUSTED_PROXIES is empty").count()
+        text.matches("no proxy is trusted").count()
     };
     assert_eq!(
         h.send(page("/sessions", &cookie)).await.status(),

@@ -61,18 +61,28 @@ async fn an_end_on_one_server_is_honoured_by_the_other(b: Backend) {
         None,
         "this server: at once"
     );
+    the_other_lets_go(&t, &other, secret).await;
     if postgres(&t) {
-        let o = other.clone();
-        let gone = eventually(5, async || o.authenticate_cached(secret).is_none()).await;
-        assert!(gone, "the other server heard the end");
         match tokio::time::timeout(std::time::Duration::from_secs(5), stream.recv()).await {
             Ok(Some(SessionEvent::Ended { session_id, .. })) => {
                 assert_eq!(session_id, victim.public_id)
             }
             other => panic!("expected the end on the other server's stream, got {other:?}"),
         }
+    }
+    drop((bg1, bg2));
+    t.teardown().await;
+}
+
+/// After an end through `t.store`, `other` stops honouring `secret`: at
+/// once when it hears the end (PostgreSQL), at its cache's TTL (SQLite,
+/// where a second store only meets the first in the database).
+async fn the_other_lets_go(t: &TestDb, other: &SessionStore, secret: &str) {
+    if postgres(t) {
+        let o = other.clone();
+        let gone = eventually(5, async || o.authenticate_cached(secret).is_none()).await;
+        assert!(gone, "the other server heard the end");
     } else {
-        // One server by definition: a second store only has its TTL.
         let ttl = ChronoDuration::from_std(test_config().auth_cache_ttl).unwrap();
         t.clock.advance(ttl - ChronoDuration::milliseconds(1));
         assert!(other.authenticate_cached(secret).is_some());
@@ -80,6 +90,29 @@ async fn an_end_on_one_server_is_honoured_by_the_other(b: Backend) {
         assert_eq!(other.authenticate_cached(secret), None);
     }
     assert_eq!(other.authenticate(secret).await.unwrap(), None);
+}
+
+/// An API token terminated through one server is refused by the other,
+/// which had it cached from a call.
+async fn an_ended_api_token_is_refused_by_the_other_server(b: Backend) {
+    let Some(t) = setup(b).await else { return };
+    let (other, bg1, bg2) = two_servers(&t).await;
+    let alice = user(&t.store, "alice").await;
+    let (_, browser) = login(&t.store, alice, FIREFOX_LINUX, "81.2.69.142").await;
+    let day = std::time::Duration::from_secs(86_400);
+    let scope = sessions::TokenScope::Manage;
+    let (token, view) = t
+        .store
+        .create_api_token(&browser, "backup script", scope, day, ip("81.2.69.142"))
+        .await
+        .unwrap();
+    let secret = token.expose_secret();
+    let on_other = other.authenticate(secret).await.unwrap();
+    assert_eq!(on_other.map(|c| c.scope), Some(Some(scope)));
+    assert!(other.authenticate_cached(secret).is_some());
+    t.store.terminate_session(&browser, &view.id).await.unwrap();
+    assert_eq!(t.store.authenticate_cached(secret), None);
+    the_other_lets_go(&t, &other, secret).await;
     drop((bg1, bg2));
     t.teardown().await;
 }
@@ -341,6 +374,7 @@ on_both_backends!(
     a_forged_payload_is_ignored,
     a_blackholed_listener_is_noticed,
     an_end_on_one_server_is_honoured_by_the_other,
+    an_ended_api_token_is_refused_by_the_other_server,
     a_login_on_one_server_reaches_the_others_streams,
     two_servers_flushing_one_session_add_up,
     a_lost_listener_falls_back_then_resyncs,
