@@ -89,6 +89,8 @@ async function flow(browser: Browser, o: { board: string; port: number; wiki: st
   await expect(otherCards(b.page)).toHaveCount(1);
   await otherCards(b.page).getByRole("button", { name: "Terminate" }).click();
   await expect(cards(b.page)).toHaveCount(1);
+  // A's open board is told at once, and leaves for the login page.
+  await expect(a.page).toHaveURL(/\/login\?ended=1/);
   for (const url of [o.wiki, o.photos]) {
     await a.page.goto(url);
     await expect(a.page).toHaveURL(/\/login\?rd=/);
