@@ -100,6 +100,22 @@ pub enum LayerError {
     /// `!#$%&'*+-.^_`|~`).
     #[error("{0:?} cannot be a cookie name: use letters, digits and - or _")]
     InvalidCookieName(String),
+    /// The cookie domain is no host name, or the public origin's host is
+    /// not in it (browsers would refuse the cookie).
+    #[error(
+        "cookie domain {domain:?} does not cover {origin}: use the origin's host or a parent of it, e.g. example.com for https://app.example.com"
+    )]
+    InvalidCookieDomain {
+        /// The domain given.
+        domain: String,
+        /// The public origin.
+        origin: String,
+    },
+    /// A `__Host-` cookie cannot carry a `Domain` (RFC 6265bis).
+    #[error(
+        "{0:?} cannot be sent to a domain: the __Host- prefix forbids it (use __Secure- or no prefix)"
+    )]
+    HostPrefixWithDomain(String),
     /// A rate limit of zero calls.
     #[error("an API token's rate limit needs at least one call per second and a burst of one")]
     InvalidRateLimit,
@@ -154,6 +170,7 @@ pub struct Builder {
     store: SessionStore,
     origin: String,
     cookie_name: Option<String>,
+    cookie_domain: Option<String>,
     trusted: TrustedProxies,
     proxy_header: ProxyHeader,
     activity: Activity,
@@ -172,6 +189,7 @@ impl SessionLayer {
             store,
             origin: public_origin.to_owned(),
             cookie_name: None,
+            cookie_domain: None,
             trusted: TrustedProxies::none(),
             proxy_header: ProxyHeader::default(),
             activity: Activity::PagesAndActions,
@@ -204,6 +222,15 @@ impl Builder {
     /// (the prefix pins it to this host), `session` on plain `http`.
     pub fn cookie_name(mut self, name: &str) -> Self {
         self.cookie_name = Some(name.to_owned());
+        self
+    }
+
+    /// Send the cookie to `domain` and its subdomains too (`Domain=`), for
+    /// apps on several subdomains; the public origin's host must be in it.
+    /// Without it the cookie stays on the origin's host. With it the
+    /// default name is `__Secure-session`, since `__Host-` forbids a domain.
+    pub fn cookie_domain(mut self, domain: &str) -> Self {
+        self.cookie_domain = Some(domain.trim_start_matches('.').to_ascii_lowercase());
         self
     }
 
@@ -269,9 +296,23 @@ impl Builder {
         let origin = origin::origin_of(&self.origin)
             .ok_or_else(|| LayerError::InvalidOrigin(self.origin.clone()))?;
         let secure = origin.starts_with("https://");
-        let name = self
-            .cookie_name
-            .unwrap_or_else(|| if secure { "__Host-session" } else { "session" }.to_owned());
+        if let Some(domain) = &self.cookie_domain
+            && !domain_covers(domain, &origin)
+        {
+            return Err(LayerError::InvalidCookieDomain {
+                domain: domain.clone(),
+                origin,
+            });
+        }
+        let default_name = match (secure, self.cookie_domain.is_some()) {
+            (true, false) => "__Host-session",
+            (true, true) => "__Secure-session",
+            (false, _) => "session",
+        };
+        let name = self.cookie_name.unwrap_or_else(|| default_name.to_owned());
+        if self.cookie_domain.is_some() && name.starts_with("__Host-") {
+            return Err(LayerError::HostPrefixWithDomain(name));
+        }
         let token_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token_char) {
             return Err(LayerError::InvalidCookieName(name));
@@ -280,7 +321,7 @@ impl Builder {
             TokenLimits::new(self.rate.0, self.rate.1).ok_or(LayerError::InvalidRateLimit)?;
         let max_age = self.store.config().max_age;
         Ok(SessionLayer(Arc::new(Config {
-            cookie: crate::SessionCookie::new(name, secure, max_age),
+            cookie: crate::SessionCookie::new(name, secure, self.cookie_domain, max_age),
             store: self.store,
             origin,
             trusted: self.trusted,
@@ -294,6 +335,28 @@ impl Builder {
             warned_forwarding: AtomicBool::new(false),
         })))
     }
+}
+
+/// Whether a cookie for `domain` reaches the host of `origin` (the host
+/// itself or a subdomain of it; a host name, not an IP address).
+fn domain_covers(domain: &str, origin: &str) -> bool {
+    let Some(host) = url::Url::parse(origin)
+        .ok()
+        .and_then(|u| u.domain().map(str::to_owned))
+    else {
+        return false;
+    };
+    let labels_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    labels_ok
+        && (host == domain
+            || host
+                .strip_suffix(domain)
+                .is_some_and(|rest| rest.ends_with('.')))
 }
 
 /// Anything but a read.

@@ -6,19 +6,27 @@ use sessions::{CurrentSession, LoginStep, RequestFacts, SessionView, StoreError}
 use std::time::Duration;
 
 /// The session cookie's name and attributes: HttpOnly, SameSite=Lax,
-/// Path=/, Secure on `https`, kept as long as a session may live.
+/// Path=/, Secure on `https`, a `Domain` only when one was given, kept as
+/// long as a session may live.
 #[derive(Debug, Clone)]
 pub struct SessionCookie {
     name: String,
     secure: bool,
+    domain: Option<String>,
     max_age: Duration,
 }
 
 impl SessionCookie {
-    pub(crate) fn new(name: String, secure: bool, max_age: Duration) -> Self {
+    pub(crate) fn new(
+        name: String,
+        secure: bool,
+        domain: Option<String>,
+        max_age: Duration,
+    ) -> Self {
         Self {
             name,
             secure,
+            domain,
             max_age,
         }
     }
@@ -30,13 +38,16 @@ impl SessionCookie {
 
     fn header(&self, value: &str, max_age: Duration) -> HeaderValue {
         let secs = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
-        let cookie = Cookie::build((self.name.as_str(), value))
+        let mut cookie = Cookie::build((self.name.as_str(), value))
             .path("/")
             .http_only(true)
             .secure(self.secure)
             .same_site(SameSite::Lax)
-            .max_age(cookie::time::Duration::seconds(secs))
-            .build();
+            .max_age(cookie::time::Duration::seconds(secs));
+        if let Some(domain) = &self.domain {
+            cookie = cookie.domain(domain.as_str());
+        }
+        let cookie = cookie.build();
         // A token is base64url and the builder checked the name: always valid.
         HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
     }

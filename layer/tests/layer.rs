@@ -359,3 +359,54 @@ async fn custom_activity_decides_what_counts() {
     send(&layer, "198.51.100.7:1", req("GET", "/api/who")).await;
     assert_eq!(visits().await, 1);
 }
+
+#[tokio::test]
+async fn a_cookie_domain_must_cover_the_origin_and_drops_the_host_prefix() {
+    let (store, _dir) = store().await;
+    let (_, current) = signed_up(&store).await;
+    let build = |origin: &str, domain: &str| {
+        SessionLayer::builder(store.clone(), origin)
+            .cookie_domain(domain)
+            .build()
+    };
+    let shared = build(ORIGIN, "example.com").unwrap();
+    assert_eq!(shared.cookie().name(), "__Secure-session");
+    let facts = RequestFacts {
+        user_agent: String::new(),
+        ip: "203.0.113.1".parse().unwrap(),
+        app: None,
+    };
+    let (token, _) = store.start_session(current.user_id, &facts).await.unwrap();
+    let set = shared.cookie().set(&token);
+    let set = set.to_str().unwrap();
+    assert!(set.contains("Domain=example.com"), "{set}");
+    assert!(set.contains("Secure") && set.contains("HttpOnly"), "{set}");
+    // Without a domain the cookie stays on the host.
+    let host_only = SessionLayer::builder(store.clone(), ORIGIN)
+        .build()
+        .unwrap();
+    assert!(
+        !host_only
+            .cookie()
+            .set(&token)
+            .to_str()
+            .unwrap()
+            .contains("Domain")
+    );
+    assert!(build(ORIGIN, "app.example.com").is_ok());
+    for wrong in [
+        "other.com",
+        "ple.com",
+        "wiki.app.example.com",
+        "",
+        "exa mple.com",
+    ] {
+        assert!(build(ORIGIN, wrong).is_err(), "{wrong:?}");
+    }
+    assert!(build("http://127.0.0.1:3000", "127.0.0.1").is_err());
+    let host_prefixed = SessionLayer::builder(store.clone(), ORIGIN)
+        .cookie_domain("example.com")
+        .cookie_name("__Host-sid")
+        .build();
+    assert!(host_prefixed.is_err());
+}
