@@ -32,6 +32,9 @@ impl CookieScope {
     }
 }
 
+/// Every path of the JSON API starts so; API tokens are accepted only here.
+pub const API_PREFIX: &str = "/api/v1/";
+
 /// Forward authentication's verification endpoint (for the proxy).
 pub const VERIFY_PATH: &str = "/auth/verify";
 

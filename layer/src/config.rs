@@ -36,7 +36,7 @@ pub enum Counts {
 }
 
 impl Activity {
-    fn of(&self, req: &Request) -> Counts {
+    pub(crate) fn of(&self, req: &Request) -> Counts {
         match self {
             Self::PagesAndActions if is_document(req) => Counts::PageVisit,
             Self::PagesAndActions if changes_state(req.method()) => Counts::Action,
@@ -140,10 +140,6 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    pub(crate) fn counts(&self, req: &Request) -> Counts {
-        self.activity.of(req)
-    }
-
     pub(crate) fn refuse(&self, why: Refusal, req: &Request) -> Response {
         match &self.refusals {
             Some(f) => f(why, req),

@@ -193,7 +193,7 @@ where
             // A token's every call is its use (last used, IP, country).
             Counts::Action
         } else {
-            config.counts(&req)
+            config.activity.of(&req)
         };
         if counts != Counts::Nothing {
             let visit = counts == Counts::PageVisit;

@@ -3,15 +3,13 @@
 //! history and ended exactly like a browser's session (on every server).
 //! It is created by a person who proved themselves within the
 //! re-authentication window, shown once, and stored only as its digest.
-use crate::entity::{session, session_place, user};
+use crate::entity::{session, user};
 use crate::events::SessionEvent;
 use crate::model::{AuthMethod, CurrentSession, DeviceType, SessionView, TokenScope};
-use crate::secret::{SessionToken, new_public_id};
+use crate::secret::SessionToken;
 use crate::store::SessionStore;
 use crate::{Result, StoreError};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -69,42 +67,18 @@ impl SessionStore {
         if creator.is_none() {
             return Err(StoreError::SessionNotFound);
         }
-        let row = session::ActiveModel {
-            public_id: Set(new_public_id()),
-            token_hash: Set(token.digest()),
-            user_id: Set(current.user_id),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            user_agent: Set(String::new()),
-            device_type: Set(DeviceType::Other),
-            platform: Set("Sessionboard API".to_owned()),
-            browser_name: Set("API token".to_owned()),
-            browser_version: Set(String::new()),
-            login_ip: Set(ip.to_string()),
-            login_country_code: Set(country.clone()),
-            last_ip: Set(ip.to_string()),
-            last_country_code: Set(country.clone()),
-            pages_visited: Set(0),
-            new_device: Set(false),
-            new_location: Set(false),
-            location_changed: Set(false),
-            answer: Set(None),
-            name: Set(Some(name)),
-            place_count: Set(1),
-            auth_method: Set(AuthMethod::ApiToken),
-            started_app: Set(None),
-            ended_at: Set(None),
-            end_reason: Set(None),
-            authenticated_at: Set(None),
-            token_scope: Set(Some(scope)),
-            expires_at: Set(Some(now.saturating_add(lifetime_ms))),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        session_place::first(row.id, ip.to_string(), country, now)
-            .insert(&txn)
-            .await?;
+        let api = crate::agent::ClientInfo {
+            device_type: DeviceType::Other,
+            platform: "Sessionboard API".to_owned(),
+            browser_name: "API token".to_owned(),
+            browser_version: String::new(),
+        };
+        let mut row = session::new_row(token.digest(), current.user_id, now, "", &api, ip, country);
+        row.name = Set(Some(name));
+        row.auth_method = Set(AuthMethod::ApiToken);
+        row.token_scope = Set(Some(scope));
+        row.expires_at = Set(Some(now.saturating_add(lifetime_ms)));
+        let row = session::insert_new(&txn, row).await?;
         txn.commit().await?;
         let view = SessionView::from(row);
         tracing::info!(target: "audit", user = %current.username, session = %view.id, by = %current.public_id, ?scope, %ip, "api token created");

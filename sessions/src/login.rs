@@ -4,19 +4,17 @@ use crate::accounts::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, username_key};
 use crate::activity::immediate;
 use crate::agent::truncate_user_agent;
 use crate::client_ip::canonical;
-use crate::entity::{session, session_place, user};
+use crate::entity::{session, user};
 use crate::events::SessionEvent;
 use crate::failed_sign_ins::FailedStep;
 use crate::mail::{SignInFacts, new_sign_in_alert};
 use crate::model::{AuthMethod, RequestFacts, SessionView, User};
 use crate::review::{Marks, marks};
-use crate::secret::{PasswordHash, SessionToken, new_public_id};
+use crate::secret::{PasswordHash, SessionToken};
 use crate::store::SessionStore;
 use crate::two_factor::LoginStep;
 use crate::{Result, StoreError};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 use std::net::IpAddr;
 
 /// What a new session rests on, checked again when it is created.
@@ -278,40 +276,13 @@ impl SessionStore {
             info.browser_name.as_str(),
         );
         let marks = marks(&txn, user_id, device, country.as_deref()).await?;
-        let row = session::ActiveModel {
-            public_id: Set(new_public_id()),
-            token_hash: Set(token.digest()),
-            user_id: Set(user_id),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            user_agent: Set(ua.to_owned()),
-            device_type: Set(info.device_type),
-            platform: Set(info.platform.clone()),
-            browser_name: Set(info.browser_name.clone()),
-            browser_version: Set(info.browser_version.clone()),
-            login_ip: Set(ip.to_string()),
-            login_country_code: Set(country.clone()),
-            last_ip: Set(ip.to_string()),
-            last_country_code: Set(country.clone()),
-            pages_visited: Set(0),
-            new_device: Set(marks.new_device),
-            new_location: Set(marks.new_location),
-            location_changed: Set(false),
-            answer: Set(None),
-            name: Set(None),
-            place_count: Set(1),
-            auth_method: Set(method),
-            started_app: Set(facts.app.clone()),
-            ended_at: Set(None),
-            end_reason: Set(None),
-            authenticated_at: Set(Some(now)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        session_place::first(row.id, ip.to_string(), country, now)
-            .insert(&txn)
-            .await?;
+        let mut row = session::new_row(token.digest(), user_id, now, ua, &info, ip, country);
+        row.new_device = Set(marks.new_device);
+        row.new_location = Set(marks.new_location);
+        row.auth_method = Set(method);
+        row.started_app = Set(facts.app.clone());
+        row.authenticated_at = Set(Some(now));
+        let row = session::insert_new(&txn, row).await?;
         let alerted = self
             .alert_by_mail(&txn, &owner, &row, marks, method)
             .await?;

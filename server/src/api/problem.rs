@@ -122,7 +122,7 @@ impl IntoResponse for Problem {
 
 /// Whether `path` is the JSON API's (its refusals are problems too).
 pub fn is_api(path: &str) -> bool {
-    path.starts_with("/api/v1/")
+    path.starts_with(app::contract::API_PREFIX)
 }
 
 #[cfg(test)]

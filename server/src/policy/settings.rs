@@ -2,7 +2,7 @@
 use super::headers::HeaderPolicy;
 use super::tracking;
 use crate::api::problem::{Problem, is_api};
-use app::contract::{Page, VERIFY_PATH};
+use app::contract::{API_PREFIX, Page, VERIFY_PATH};
 use app::messages;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
@@ -11,9 +11,6 @@ use sessionboard_layer::{Activity, Counts, Refusal, SessionLayer};
 use sessions::client_ip::ProxyHeader;
 use sessions::{SessionStore, TrustedProxies};
 use std::sync::Arc;
-
-/// Where API tokens are accepted as `Authorization: Bearer`.
-const API_PREFIX: &str = "/api/v1/";
 
 /// The session layer (the `sessionboard-layer` crate, as any app embeds
 /// it) with Sessionboard's settings: its cookie, origin and proxies;

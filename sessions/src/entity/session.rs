@@ -221,6 +221,68 @@ impl From<&Model> for SessionView {
     }
 }
 
+/// A new session's row, first seen at `now` from `ip` (in `country`) on
+/// `client`: active, unnamed, unanswered, in one place, no marks. Callers
+/// set what differs (the review marks, the method, the app, a token's
+/// name, scope and expiry).
+pub(crate) fn new_row(
+    token: TokenDigest,
+    user_id: i64,
+    now: i64,
+    user_agent: &str,
+    client: &crate::agent::ClientInfo,
+    ip: IpAddr,
+    country: Option<String>,
+) -> ActiveModel {
+    use sea_orm::Set;
+    ActiveModel {
+        public_id: Set(crate::secret::new_public_id()),
+        token_hash: Set(token),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        user_agent: Set(user_agent.to_owned()),
+        device_type: Set(client.device_type),
+        platform: Set(client.platform.clone()),
+        browser_name: Set(client.browser_name.clone()),
+        browser_version: Set(client.browser_version.clone()),
+        login_ip: Set(ip.to_string()),
+        login_country_code: Set(country.clone()),
+        last_ip: Set(ip.to_string()),
+        last_country_code: Set(country),
+        pages_visited: Set(0),
+        new_device: Set(false),
+        new_location: Set(false),
+        location_changed: Set(false),
+        answer: Set(None),
+        name: Set(None),
+        place_count: Set(1),
+        started_app: Set(None),
+        ended_at: Set(None),
+        end_reason: Set(None),
+        authenticated_at: Set(None),
+        token_scope: Set(None),
+        expires_at: Set(None),
+        ..Default::default()
+    }
+}
+
+/// Inserts a [`new_row`] and its first place.
+pub(crate) async fn insert_new(
+    txn: &impl ConnectionTrait,
+    row: ActiveModel,
+) -> Result<Model, DbErr> {
+    let row = row.insert(txn).await?;
+    let place = super::session_place::first(
+        row.id,
+        row.login_ip.clone(),
+        row.login_country_code.clone(),
+        row.created_at,
+    );
+    place.insert(txn).await?;
+    Ok(row)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
